@@ -1,0 +1,57 @@
+# Finds the third-party libraries once, so that modules only name them (EXTERNAL in skipseg-module.cmake).
+# Torch_DIR may point at any LibTorch (e.g. a CUDA build from PyTorch 2.x) without other changes.
+find_package(Torch REQUIRED)
+find_package(nlohmann_json 3.9 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(Threads REQUIRED)
+
+# Torch's exported flags carry -D_GLIBCXX_USE_CXX11_ABI; keep them on the Torch target only.
+add_library(skipseg_external_Torch INTERFACE)
+target_link_libraries(skipseg_external_Torch INTERFACE ${TORCH_LIBRARIES})
+target_include_directories(skipseg_external_Torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
+
+add_library(skipseg_external_Json INTERFACE)
+target_link_libraries(skipseg_external_Json INTERFACE nlohmann_json::nlohmann_json)
+
+add_library(skipseg_external_Log INTERFACE)
+target_link_libraries(skipseg_external_Log INTERFACE spdlog::spdlog Threads::Threads)
+
+if(NOT SKIPSEG_TORCH_ONLY)
+  find_package(ITK 5.2 REQUIRED COMPONENTS
+    ITKCommon ITKIOImageBase ITKIONIFTI ITKIONRRD ITKIOMeta ITKIOGDCM ITKGDCM
+    ITKImageGrid ITKImageIntensity ITKImageFilterBase ITKThresholding ITKDistanceMap
+    ITKConnectedComponents ITKLabelMap ITKImageFunction ITKSmoothing ITKImageStatistics
+    ITKBinaryMathematicalMorphology ITKMathematicalMorphology ITKTransform)
+  # ITK's use-file registers the IO factories (NIfTI, NRRD, Meta, GDCM) for every target that links ITK.
+  include(${ITK_USE_FILE})
+  add_library(skipseg_external_ITK INTERFACE)
+  target_link_libraries(skipseg_external_ITK INTERFACE ${ITK_LIBRARIES})
+
+  find_package(VTK 9.1 REQUIRED COMPONENTS
+    CommonCore CommonDataModel CommonExecutionModel FiltersCore FiltersGeneral FiltersModeling
+    ImagingCore IOGeometry IOXML IOImage RenderingCore RenderingOpenGL2 RenderingFreeType
+    InteractionStyle ChartsCore ViewsContext2D RenderingContextOpenGL2 FiltersGeometry)
+  add_library(skipseg_external_VTK INTERFACE)
+  target_link_libraries(skipseg_external_VTK INTERFACE ${VTK_LIBRARIES})
+
+  find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+  add_library(skipseg_external_ProgramOptions INTERFACE)
+  target_link_libraries(skipseg_external_ProgramOptions INTERFACE Boost::program_options)
+else()
+  find_package(Boost 1.71 QUIET COMPONENTS program_options)
+  if(Boost_FOUND)
+    add_library(skipseg_external_ProgramOptions INTERFACE)
+    target_link_libraries(skipseg_external_ProgramOptions INTERFACE Boost::program_options)
+  endif()
+endif()
+
+if(SKIPSEG_BUILD_TESTING)
+  find_package(GTest REQUIRED)
+endif()
+if(SKIPSEG_BUILD_BENCHMARKS)
+  find_package(benchmark QUIET)
+  if(NOT benchmark_FOUND)
+    message(STATUS "Google Benchmark not found: benchmark programs are not built")
+    set(SKIPSEG_BUILD_BENCHMARKS OFF)
+  endif()
+endif()

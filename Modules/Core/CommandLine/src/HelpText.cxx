@@ -1,0 +1,112 @@
+#include "skipseg/cli/HelpText.h"
+
+#include <map>
+#include <sstream>
+#include <vector>
+
+namespace skipseg::cli {
+namespace {
+
+std::string metavar(const Parameter& parameter) {
+  switch (parameter.kind) {
+    case ParameterKind::Flag: return "";
+    case ParameterKind::Integer: return "N";
+    case ParameterKind::Float: return "X";
+    case ParameterKind::FloatList: return "X,Y,...";
+    case ParameterKind::StringList: return "A,B,...";
+    case ParameterKind::InputDirectory:
+    case ParameterKind::OutputDirectory: return "DIR";
+    case ParameterKind::Enumeration: {
+      std::string joined;
+      for (const auto& choice : parameter.choices) {
+        joined += (joined.empty() ? "" : "|") + choice;
+      }
+      return joined;
+    }
+    default: return "FILE";
+  }
+}
+
+std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
+  std::istringstream words(text);
+  std::string word;
+  std::string line;
+  std::string out;
+  while (words >> word) {
+    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+      out += std::string(indent, ' ') + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) {
+    out += std::string(indent, ' ') + line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string helpText(const ProgramDescription& description) {
+  std::ostringstream text;
+  text << "Usage: " << description.name;
+  std::map<int, const Parameter*> positional;
+  for (const auto& parameter : description.parameters) {
+    if (parameter.positionalIndex >= 0) {
+      positional[parameter.positionalIndex] = &parameter;
+    }
+  }
+  for (const auto& entry : positional) {
+    text << " " << (entry.second->required ? "" : "[") << metavar(*entry.second) << (entry.second->required ? "" : "]");
+  }
+  text << " [options]\n\n" << wrap(description.description, 0, 100) << "\n";
+
+  std::vector<std::string> groups;
+  for (const auto& parameter : description.parameters) {
+    bool known = false;
+    for (const auto& group : groups) {
+      known = known || group == parameter.group;
+    }
+    if (!known) {
+      groups.push_back(parameter.group);
+    }
+  }
+  for (const auto& group : groups) {
+    text << group << ":\n";
+    for (const auto& parameter : description.parameters) {
+      if (parameter.group != group) {
+        continue;
+      }
+      std::string flag = "  --" + parameter.name;
+      const std::string var = metavar(parameter);
+      if (!var.empty()) {
+        flag += " " + var;
+      }
+      text << flag << "\n";
+      std::string help = parameter.help;
+      if (parameter.positionalIndex >= 0) {
+        help += " (may be given without its flag, as argument " + std::to_string(parameter.positionalIndex + 1) + ")";
+      }
+      if (parameter.required) {
+        help += " Required.";
+      } else if (!parameter.defaultValue.empty()) {
+        help += " Default: " + parameter.defaultValue + ".";
+      }
+      text << wrap(help, 6, 100);
+    }
+    text << "\n";
+  }
+  text << "Common options:\n"
+       << "  --help            this text\n"
+       << "  --version         print the SkipSeg version\n"
+       << "  --log-level L     debug|info|warning|error|off (default: info)\n"
+       << "  --log-file FILE   also write the log to FILE\n";
+  if (description.slicerModule) {
+    text << "  --xml             print the 3D Slicer CLI module description\n";
+  }
+  text << "\nExit codes: 0 ok, 1 some cases failed (batch), 2 usage, 3 bad input, 4 internal error,\n"
+       << "5 unsupported input, 6 output could not be written (Documentation/ExitCodes.md).\n";
+  return text.str();
+}
+
+}  // namespace skipseg::cli

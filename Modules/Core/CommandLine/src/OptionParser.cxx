@@ -1,0 +1,183 @@
+#include "skipseg/cli/OptionParser.h"
+
+#include "skipseg/core/Error.h"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace po = boost::program_options;
+
+namespace skipseg::cli {
+namespace {
+
+bool isList(ParameterKind kind) { return kind == ParameterKind::StringList || kind == ParameterKind::FloatList; }
+
+double parseNumber(const std::string& name, const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) {
+    throw usageError("--" + name + " expects a number, not \"" + text + "\"");
+  }
+  return value;
+}
+
+long long parseInteger(const std::string& name, const std::string& text) {
+  char* end = nullptr;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || end != text.c_str() + text.size()) {
+    throw usageError("--" + name + " expects an integer, not \"" + text + "\"");
+  }
+  return value;
+}
+
+void validate(const Parameter& parameter, const std::vector<std::string>& values) {
+  for (const auto& value : values) {
+    switch (parameter.kind) {
+      case ParameterKind::Integer: parseInteger(parameter.name, value); break;
+      case ParameterKind::Float:
+      case ParameterKind::FloatList: parseNumber(parameter.name, value); break;
+      case ParameterKind::Enumeration:
+        if (std::find(parameter.choices.begin(), parameter.choices.end(), value) == parameter.choices.end()) {
+          std::string allowed;
+          for (const auto& choice : parameter.choices) {
+            allowed += (allowed.empty() ? "" : "|") + choice;
+          }
+          throw usageError("--" + parameter.name + " must be one of " + allowed + ", not \"" + value + "\"");
+        }
+        break;
+      default: break;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::string current;
+  auto flush = [&]() {
+    const auto first = current.find_first_not_of(" \t");
+    const auto last = current.find_last_not_of(" \t");
+    if (first != std::string::npos) {
+      items.push_back(current.substr(first, last - first + 1));
+    }
+    current.clear();
+  };
+  for (const char c : text) {
+    if (c == ',') {
+      flush();
+    } else {
+      current += c;
+    }
+  }
+  flush();
+  return items;
+}
+
+ParsedOptions parseOptions(const ProgramDescription& description, const std::vector<std::string>& arguments) {
+  po::options_description options;
+  po::positional_options_description positional;
+  std::vector<const Parameter*> byPosition;
+  for (const auto& parameter : description.parameters) {
+    const char* name = parameter.name.c_str();
+    if (parameter.kind == ParameterKind::Flag) {
+      options.add_options()(name, po::bool_switch(), parameter.help.c_str());
+    } else if (isList(parameter.kind)) {
+      options.add_options()(name, po::value<std::vector<std::string>>()->composing()->multitoken(),
+                            parameter.help.c_str());
+    } else {
+      options.add_options()(name, po::value<std::string>(), parameter.help.c_str());
+    }
+    if (parameter.positionalIndex >= 0) {
+      byPosition.push_back(&parameter);
+    }
+  }
+  std::sort(byPosition.begin(), byPosition.end(),
+            [](const Parameter* a, const Parameter* b) { return a->positionalIndex < b->positionalIndex; });
+  for (const Parameter* parameter : byPosition) {
+    positional.add(parameter->name.c_str(), isList(parameter->kind) ? -1 : 1);
+  }
+
+  po::variables_map variables;
+  try {
+    po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), variables);
+    po::notify(variables);
+  } catch (const po::too_many_positional_options_error&) {
+    throw usageError("too many arguments without an option name (see --help)");
+  } catch (const po::error& error) {
+    throw usageError(error.what());
+  }
+
+  ParsedOptions parsed;
+  for (const auto& parameter : description.parameters) {
+    std::vector<std::string> values;
+    if (parameter.kind == ParameterKind::Flag) {
+      if (variables.count(parameter.name) && variables[parameter.name].as<bool>()) {
+        values.push_back("true");
+      }
+    } else if (variables.count(parameter.name)) {
+      if (isList(parameter.kind)) {
+        for (const auto& token : variables[parameter.name].as<std::vector<std::string>>()) {
+          for (auto& item : splitList(token)) {
+            values.push_back(std::move(item));
+          }
+        }
+      } else {
+        values.push_back(variables[parameter.name].as<std::string>());
+      }
+    }
+    if (values.empty() && !parameter.defaultValue.empty() && parameter.kind != ParameterKind::Flag) {
+      values = isList(parameter.kind) ? splitList(parameter.defaultValue)
+                                      : std::vector<std::string>{parameter.defaultValue};
+    }
+    if (values.empty()) {
+      if (parameter.required) {
+        throw usageError("--" + parameter.name + " is required (see --help)");
+      }
+      continue;
+    }
+    validate(parameter, values);
+    parsed.set(parameter.name, std::move(values));
+  }
+  return parsed;
+}
+
+bool ParsedOptions::has(const std::string& name) const { return values_.count(name) > 0; }
+
+std::string ParsedOptions::string(const std::string& name) const {
+  const auto found = values_.find(name);
+  if (found == values_.end() || found->second.empty()) {
+    throw usageError("--" + name + " is required (see --help)");
+  }
+  return found->second.front();
+}
+
+std::string ParsedOptions::stringOr(const std::string& name, const std::string& fallback) const {
+  return has(name) ? string(name) : fallback;
+}
+
+long long ParsedOptions::integer(const std::string& name) const { return parseInteger(name, string(name)); }
+
+double ParsedOptions::number(const std::string& name) const { return parseNumber(name, string(name)); }
+
+bool ParsedOptions::flag(const std::string& name) const {
+  const auto found = values_.find(name);
+  return found != values_.end() && !found->second.empty() && found->second.front() == "true";
+}
+
+std::vector<std::string> ParsedOptions::strings(const std::string& name) const {
+  const auto found = values_.find(name);
+  return found == values_.end() ? std::vector<std::string>{} : found->second;
+}
+
+std::vector<double> ParsedOptions::numbers(const std::string& name) const {
+  std::vector<double> result;
+  for (const auto& text : strings(name)) {
+    result.push_back(parseNumber(name, text));
+  }
+  return result;
+}
+
+}  // namespace skipseg::cli

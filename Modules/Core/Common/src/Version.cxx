@@ -1,0 +1,7 @@
+#include "skipseg/core/Version.h"
+
+namespace skipseg {
+
+std::string version() { return SKIPSEG_VERSION_STRING; }
+
+}  // namespace skipseg
