@@ -22,10 +22,11 @@ if(NOT SKIPSEG_TORCH_ONLY)
     ITKImageGrid ITKImageIntensity ITKImageFilterBase ITKThresholding ITKDistanceMap
     ITKConnectedComponents ITKLabelMap ITKImageFunction ITKSmoothing ITKImageStatistics
     ITKBinaryMathematicalMorphology ITKMathematicalMorphology ITKTransform)
-  # ITK's use-file registers the IO factories (NIfTI, NRRD, Meta, GDCM) for every target that links ITK.
-  include(${ITK_USE_FILE})
+  # No include(${ITK_USE_FILE}): it would add ITK's include folders to every target, Torch ones too.
+  # The IO module registers the image IO factories it supports explicitly instead.
   add_library(skipseg_external_ITK INTERFACE)
   target_link_libraries(skipseg_external_ITK INTERFACE ${ITK_LIBRARIES})
+  target_include_directories(skipseg_external_ITK SYSTEM INTERFACE ${ITK_INCLUDE_DIRS})
 
   find_package(VTK 9.1 REQUIRED COMPONENTS
     CommonCore CommonDataModel CommonExecutionModel FiltersCore FiltersGeneral FiltersModeling
