@@ -1,0 +1,21 @@
+#pragma once
+// Label names and colours from a file, for reports and pictures. Accepted forms:
+// - a JSON object mapping ids to names, {"1": "spleen", ...} (TotalSegmentator's labels_total_v2.json);
+// - a skipseg.json model description: its "labels" object, {"1": {"name": .., "color": [r, g, b]}} or {"1": "name"};
+// - a colour table, one label per line "id name r g b [a]" with 0-255 components (3D Slicer's .ctbl
+//   and .txt colour tables); lines starting with '#' are comments.
+// Labels without a colour get defaultLabelColor(id). Background (0) is dropped.
+#include "skipseg/core/ModelDescription.h"
+
+#include <string>
+#include <vector>
+
+namespace skipseg::evaluation {
+
+/// Reads a label table; throws BadInput naming `path` and the problem (line number for colour tables).
+std::vector<LabelInfo> readLabelTable(const std::string& path);
+
+/// The name of `label` in `table`, or "label_<id>" when the table does not name it.
+std::string labelName(const std::vector<LabelInfo>& table, int label);
+
+}  // namespace skipseg::evaluation

@@ -1,0 +1,112 @@
+#include "skipseg/evaluation/LabelTable.h"
+
+#include "skipseg/core/Error.h"
+#include "skipseg/core/JsonFile.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace skipseg::evaluation {
+namespace {
+
+int parseLabelId(const std::string& key, const std::string& path) {
+  std::size_t used = 0;
+  int id = -1;
+  try {
+    id = std::stoi(key, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != key.size() || id < 0 || id > 65535) {
+    throw badInput(path, "label id \"" + key + "\" is not an integer in 0..65535");
+  }
+  return id;
+}
+
+std::vector<LabelInfo> fromJson(const Json& json, const std::string& path) {
+  const Json& labels = json.contains("labels") ? json.at("labels") : json;
+  if (!labels.is_object()) {
+    throw badInput(path, "labels must be a JSON object mapping ids to names");
+  }
+  std::vector<LabelInfo> table;
+  for (const auto& item : labels.items()) {
+    LabelInfo info;
+    info.id = parseLabelId(item.key(), path);
+    info.color = defaultLabelColor(info.id);
+    if (item.value().is_string()) {
+      info.name = item.value().get<std::string>();
+    } else if (item.value().is_object() && item.value().contains("name") && item.value().at("name").is_string()) {
+      info.name = item.value().at("name").get<std::string>();
+      const Json color = item.value().value("color", Json::array());
+      if (color.is_array() && color.size() == 3 && color[0].is_number()) {
+        info.color = {color[0].get<double>(), color[1].get<double>(), color[2].get<double>()};
+      }
+    } else {
+      throw badInput(path, "label " + item.key() + " has neither a name nor {\"name\": ...}");
+    }
+    table.push_back(info);
+  }
+  return table;
+}
+
+std::vector<LabelInfo> fromColorTable(std::istream& input, const std::string& path) {
+  std::vector<LabelInfo> table;
+  std::string line;
+  int lineNumber = 0;
+  while (std::getline(input, line)) {
+    ++lineNumber;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') {
+      continue;
+    }
+    std::istringstream fields(line);
+    LabelInfo info;
+    double red = 0, green = 0, blue = 0;
+    if (!(fields >> info.id >> info.name >> red >> green >> blue) || info.id < 0 || info.id > 65535) {
+      throw badInput(path, "line " + std::to_string(lineNumber) + " is not \"id name red green blue [alpha]\"");
+    }
+    info.color = {red / 255.0, green / 255.0, blue / 255.0};
+    table.push_back(info);
+  }
+  return table;
+}
+
+}  // namespace
+
+std::vector<LabelInfo> readLabelTable(const std::string& path) {
+  std::ifstream input(path);
+  if (!input) {
+    throw badInput(path, "cannot read the label table");
+  }
+  char first = ' ';
+  while (input.get(first) && std::isspace(static_cast<unsigned char>(first))) {
+  }
+  input.close();
+  std::vector<LabelInfo> table;
+  if (first == '{') {
+    table = fromJson(readJsonFile(path), path);
+  } else {
+    std::ifstream text(path);
+    table = fromColorTable(text, path);
+  }
+  table.erase(std::remove_if(table.begin(), table.end(), [](const LabelInfo& info) { return info.id == 0; }),
+              table.end());
+  std::sort(table.begin(), table.end(), [](const LabelInfo& a, const LabelInfo& b) { return a.id < b.id; });
+  if (table.empty()) {
+    throw badInput(path, "the label table names no structure");
+  }
+  return table;
+}
+
+std::string labelName(const std::vector<LabelInfo>& table, int label) {
+  for (const auto& info : table) {
+    if (info.id == label) {
+      return info.name;
+    }
+  }
+  return "label_" + std::to_string(label);
+}
+
+}  // namespace skipseg::evaluation
