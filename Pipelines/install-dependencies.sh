@@ -12,6 +12,9 @@ packages=(
   libgdcm-tools
   # an independent DICOM converter, to check ours against in tests
   dcm2niix
+  # DICOM test files from several vendors and transfer syntaxes (JPEG 2000, JPEG-LS, RLE, big endian)
+  # that the DICOM reader is checked on against dcm2niix
+  python3-pydicom
   libgtest-dev libgmock-dev libbenchmark-dev
   # well-kept helpers: JSON (nlohmann), logging (spdlog, fmt)
   nlohmann-json3-dev libspdlog-dev libfmt-dev
@@ -19,6 +22,10 @@ packages=(
   xvfb xauth
   # validating the Slicer module description against its schema in tests
   libxml2-utils
+  # SHA-256 (OpenSSL's libcrypto) for skipseg-batch's journal fingerprints; also pulled in by libhdf5-dev
+  libssl-dev
+  # the Slurm job-array test starts a private one-machine cluster (slurmctld, slurmd, munged; ~5 s to install)
+  slurm-wlm munge
   # real data a fresh machine can install: ch2 T1 MRI with its AAL atlas
   mricron-data
 )

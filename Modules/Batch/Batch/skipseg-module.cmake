@@ -1,0 +1,4 @@
+skipseg_module(SkipSegBatch
+  DESCRIPTION "Whole datasets: case discovery from folders and CSV manifests, a crash-safe journal with fingerprints, prefetching job slots, shards and summary merging, behind a CaseWorker interface"
+  DEPENDS SkipSegCommon SkipSegCommandLine
+  EXTERNAL Json Log)

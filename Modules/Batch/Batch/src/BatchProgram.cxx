@@ -1,0 +1,213 @@
+#include "skipseg/batch/BatchProgram.h"
+
+#include "skipseg/batch/BatchRunner.h"
+#include "skipseg/batch/CaseDiscovery.h"
+#include "skipseg/batch/Fingerprint.h"
+#include "skipseg/batch/Journal.h"
+#include "skipseg/batch/Shard.h"
+#include "skipseg/batch/SummaryMerge.h"
+#include "skipseg/cli/RunProgram.h"
+#include "skipseg/core/Error.h"
+#include "skipseg/core/Logging.h"
+#include "skipseg/core/Progress.h"
+#include "skipseg/core/Version.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace skipseg::batch {
+namespace {
+
+using cli::ParameterKind;
+
+std::string summaryFileName(const Shard& shard) {
+  if (shard.isWhole()) {
+    return "skipseg-summary.json";
+  }
+  return "skipseg-summary.shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) + ".json";
+}
+
+std::string hostName() {
+  char name[256] = {};
+  return gethostname(name, sizeof(name) - 1) == 0 ? std::string(name) : std::string();
+}
+
+int mergeMain(const cli::ParsedOptions& options) {
+  if (!options.has("summary")) {
+    throw usageError("--merge needs --summary, the file to write the merged summary to");
+  }
+  std::vector<std::pair<std::string, Json>> summaries;
+  for (const auto& path : options.strings("merge")) {
+    summaries.emplace_back(path, readJsonFile(path));
+  }
+  const MergedSummary merged = mergeSummaries(summaries);
+  writeJsonFile(options.string("summary"), merged.summary);
+  const Json& counts = merged.summary["counts"];
+  spdlog::info("merged {} summaries: {} cases, {} done, {} skipped, {} failed -> {}", summaries.size(),
+               counts["total"].get<int>(), counts["done"].get<int>(), counts["skipped"].get<int>(),
+               counts["failed"].get<int>(), options.string("summary"));
+  for (const auto& id : merged.duplicates) {
+    spdlog::error("case {} appears in more than one summary", id);
+  }
+  for (const auto& shard : merged.missingShards) {
+    spdlog::error("no summary for shard {}", shard);
+  }
+  return merged.complete() && counts["failed"].get<int>() == 0 ? 0 : static_cast<int>(ExitCode::Failure);
+}
+
+int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers) {
+  for (const char* required : {"input", "output-dir"}) {
+    if (!options.has(required)) {
+      throw usageError(std::string("--") + required + " is required (see --help)");
+    }
+  }
+  const WorkerType& type = workers.find(options.stringOr("worker", "segment"));
+  const std::string model = options.stringOr("model", "");
+  if (type.needsModel && model.empty()) {
+    throw usageError("--model is required (see --help)");
+  }
+  const Shard shard = parseShard(options.string("shard"));
+  const long long jobs = options.integer("jobs");
+  if (jobs < 1 || jobs > 256) {
+    throw usageError("--jobs must be between 1 and 256, not " + std::to_string(jobs));
+  }
+  const std::string outputFolder = options.string("output-dir");
+
+  WorkerSettings workerSettings;
+  workerSettings.model = model;
+  Json resultOptions = Json::object();
+  for (const auto& parameter : type.options) {
+    if (!options.has(parameter.name)) {
+      continue;
+    }
+    workerSettings.options[parameter.name] = options.strings(parameter.name);
+    const auto& ignored = type.optionsNotAffectingResults;
+    if (std::find(ignored.begin(), ignored.end(), parameter.name) == ignored.end()) {
+      resultOptions[parameter.name] = options.strings(parameter.name);
+    }
+  }
+
+  BatchSettings settings;
+  settings.outputFolder = outputFolder;
+  settings.outputExtension = type.outputExtension;
+  settings.shard = shard;
+  settings.jobs = static_cast<int>(jobs);
+  settings.inputFingerprintMode = parseInputFingerprintMode(options.string("input-fingerprint"));
+  spdlog::info("fingerprinting the model {}", model.empty() ? "(none)" : model);
+  settings.modelFingerprint = modelFingerprint(model);
+  const Json fingerprinted = {
+      {"worker", type.name}, {"result_version", type.resultVersion}, {"options", resultOptions}};
+  settings.optionsFingerprint = optionsFingerprint(fingerprinted);
+
+  const auto allCases = findCases(options.string("input"), outputFolder);
+  const auto cases = selectShard(allCases, shard);
+  spdlog::info("{} cases in {}; shard {} holds {}", allCases.size(), options.string("input"), shard.text(),
+               cases.size());
+
+  const std::string startedAt = utcTimestamp();
+  auto progress = makeProgressReporter();
+  const BatchReport report = runBatch(
+      cases, [&] { return type.create(workerSettings); }, settings, *progress);
+
+  Json runInfo = {{"program", "skipseg-batch"},
+                  {"version", version()},
+                  {"worker", type.name},
+                  {"model", model},
+                  {"model_fingerprint", settings.modelFingerprint},
+                  {"options", fingerprinted},
+                  {"options_fingerprint", settings.optionsFingerprint},
+                  {"input", options.string("input")},
+                  {"output_dir", outputFolder},
+                  {"journal", (fs::path(outputFolder) / journalFileName(shard.index, shard.count)).string()},
+                  {"shard", {{"index", shard.index}, {"count", shard.count}}},
+                  {"jobs", jobs},
+                  {"cases_in_input", allCases.size()},
+                  {"host", hostName()},
+                  {"started_at", startedAt},
+                  {"finished_at", utcTimestamp()}};
+  const std::string summaryPath =
+      options.stringOr("summary", (fs::path(outputFolder) / summaryFileName(shard)).string());
+  writeJsonFile(summaryPath, report.toSummary(runInfo));
+  spdlog::info("batch finished in {:.1f} s: {} done, {} skipped (current), {} failed; summary {}", report.totalSeconds,
+               report.done, report.skipped, report.failed, summaryPath);
+  return report.failed > 0 ? static_cast<int>(ExitCode::Failure) : 0;
+}
+
+}  // namespace
+
+cli::ProgramDescription batchProgramDescription(const WorkerRegistry& workers) {
+  cli::ProgramDescription description;
+  description.name = "skipseg-batch";
+  description.title = "SkipSeg Batch";
+  description.description =
+      "Runs a worker (by default the segmentation) over every scan of a folder (files and DICOM series folders, "
+      "found recursively) or of a CSV manifest (case_id,input[,output]), writing <output-dir>/<case id><extension>. "
+      "A journal in the output folder lets a rerun skip cases done with the same input, model and options and redo "
+      "the rest, also after a kill. A failing case is recorded and the run goes on; the exit code is 1 when any case "
+      "failed. --shard K/N splits the cases between N processes or Slurm array tasks; --merge combines their "
+      "summaries.";
+  description.slicerModule = false;
+  auto& model = description.add("model", ParameterKind::InputFile, "The model file or folder, loaded once per job.");
+  model.group = "Input";
+  auto& input = description.add("input", ParameterKind::String,
+                                "A folder of scans (.nii .nii.gz .nrrd .nhdr .mha .mhd, DICOM series folders), or a "
+                                "CSV manifest case_id,input[,output] (relative paths from the manifest's folder).");
+  input.group = "Input";
+  auto& output = description.add("output-dir", ParameterKind::OutputDirectory,
+                                 "Folder for the outputs, the journal and the summary; created when missing.");
+  output.group = "Output";
+  std::string names;
+  std::vector<std::string> choices;
+  for (const auto& type : workers.types()) {
+    names += (names.empty() ? "" : "; ") + type.name + ": " + type.description;
+    choices.push_back(type.name);
+  }
+  // No defaultValue: the parser would check "segment" against this build's workers even for --merge;
+  // runMain applies the default and names the workers this build has.
+  auto& worker = description.add(
+      "worker", ParameterKind::Enumeration,
+      "What to do with each case (" + (names.empty() ? std::string("none built") : names) + "). Default: segment.");
+  worker.choices = choices;
+  auto& jobs = description.add("jobs", ParameterKind::Integer,
+                               "Cases processed at once, each job with its own copy of the model (memory!).");
+  jobs.defaultValue = "1";
+  auto& shard =
+      description.add("shard", ParameterKind::String,
+                      "K/N: process only the K-th of N disjoint parts of the cases (0 <= K < N); a case's "
+                      "part depends only on its id. Slurm: ${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}.");
+  shard.defaultValue = "0/1";
+  auto& fingerprint = description.add("input-fingerprint", ParameterKind::Enumeration,
+                                      "How reruns notice changed inputs: metadata (names, sizes, modification times; "
+                                      "fast) or content (SHA-256 of every byte; reads all inputs again).");
+  fingerprint.choices = {"metadata", "content"};
+  fingerprint.defaultValue = "metadata";
+  auto& summary = description.add("summary", ParameterKind::OutputFile,
+                                  "Where to write the summary JSON (default: skipseg-summary.json in --output-dir, "
+                                  "skipseg-summary.shard-K-of-N.json for a shard); with --merge, the merged summary.");
+  summary.group = "Output";
+  auto& merge = description.add("merge", ParameterKind::StringList,
+                                "Merge these shard summaries into --summary instead of running a batch.");
+  merge.group = "Merge";
+  for (const auto& type : workers.types()) {
+    for (const auto& parameter : type.options) {
+      description.parameters.push_back(parameter);
+    }
+  }
+  return description;
+}
+
+int batchMain(const std::vector<std::string>& arguments, const WorkerRegistry& workers) {
+  const cli::ProgramDescription description = batchProgramDescription(workers);
+  return cli::runProgram(description, arguments, [&](const cli::ParsedOptions& options) {
+    if (options.has("merge")) {
+      return mergeMain(options);
+    }
+    return runMain(options, workers);
+  });
+}
+
+}  // namespace skipseg::batch
