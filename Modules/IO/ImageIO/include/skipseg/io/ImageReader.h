@@ -1,0 +1,41 @@
+#pragma once
+// Reading any supported image into ITK's float or label image, geometry intact.
+//
+// Supported: NIfTI-1/NIfTI-2 (.nii, .nii.gz), NRRD (.nrrd, .nhdr), MetaImage (.mha, .mhd) and DICOM
+// series (a folder). Every failure is a skipseg::Error with a one-line "PATH: problem" message:
+// BadInput (3) for missing/corrupt/inconsistent input, Unsupported (5) for valid input SkipSeg does
+// not handle (4D, several components, an unknown extension). Documentation/ImageIO.md lists them.
+#include "skipseg/io/ImageInfo.h"
+#include "skipseg/io/ImageTypes.h"
+
+#include <string>
+
+namespace skipseg::io {
+
+struct ReadOptions {
+  /// DICOM: the SeriesInstanceUID to read; empty means "the only series in the folder".
+  std::string seriesUid;
+  /// DICOM: accept unevenly spaced slices by resampling them (linearly) onto a regular grid.
+  bool allowUnevenSpacing = false;
+};
+
+struct ReadResult {
+  FloatImage::Pointer image;
+  ImageInfo info;
+};
+
+/// Registers ITK's NIfTI, NRRD, MetaImage and GDCM image IO factories (once per process). The functions
+/// here call it themselves; call it before using itk::ImageFileReader/Writer directly.
+void registerImageIOFactories();
+
+/// Reads a file or a DICOM folder as float voxels (DICOM rescale and NIfTI scaling applied).
+ReadResult readImage(const std::string& path, const ReadOptions& options = {});
+
+/// Reads integer labels; throws BadInput when a value is not an integer in 0..65535.
+LabelImage::Pointer readLabelImage(const std::string& path, const ReadOptions& options = {});
+
+/// Reads only what describes the image (format, pixel type, components) without its voxels.
+/// For a DICOM folder this lists the series; it does not check the slices.
+ImageInfo readImageInfo(const std::string& path);
+
+}  // namespace skipseg::io

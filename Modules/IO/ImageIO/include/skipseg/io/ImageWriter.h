@@ -1,0 +1,34 @@
+#pragma once
+// Writing images atomically: everything goes to temporaries in the target folder and is renamed into
+// place at the end, so a failed run leaves no output (see Documentation/ImageIO.md for .nhdr/.mhd,
+// whose voxels live in a second file).
+#include "skipseg/io/ImageTypes.h"
+
+#include <string>
+
+namespace skipseg::io {
+
+/// Voxel type of a written intensity image.
+enum class PixelTypeHint {
+  Float32,  ///< always float32
+  UInt8,    ///< the named integer type when every value is an integer that fits; float32 otherwise
+  Int16,
+  UInt16,
+  Int32,
+  Automatic,  ///< the smallest of uint8, int16, uint16, int32 that holds integer values; float32 otherwise
+};
+
+/// "uint8", "int16", ... (ImageInfo::pixelType) to the hint that keeps that type; Automatic when unknown.
+PixelTypeHint pixelTypeHintFor(const std::string& storedPixelType);
+
+/// True when the file name has an extension SkipSeg writes (so programs can refuse early, before reading).
+bool isWritableImagePath(const std::string& path);
+
+/// Formats are chosen by extension: .nii .nii.gz .nrrd .nhdr .mha .mhd. Throws Unsupported for others,
+/// OutputFailed when the file cannot be written.
+void writeImage(const FloatImage* image, const std::string& path, PixelTypeHint hint = PixelTypeHint::Float32);
+
+/// Writes labels as uint8 when the largest label is at most 255, as uint16 otherwise.
+void writeLabelImage(const LabelImage* labels, const std::string& path);
+
+}  // namespace skipseg::io

@@ -1,0 +1,4 @@
+skipseg_module(SkipSegImageIO
+  DESCRIPTION "Geometry-exact reading and writing of NIfTI NRRD MetaImage and DICOM series with orientation codes and reorientation"
+  DEPENDS SkipSegCommon
+  EXTERNAL ITK)

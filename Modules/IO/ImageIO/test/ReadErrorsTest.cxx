@@ -1,0 +1,151 @@
+#include "SyntheticImages.h"
+#include "skipseg/core/Error.h"
+#include "skipseg/io/ImageReader.h"
+#include "skipseg/io/ImageWriter.h"
+#include "skipseg/testing/TemporaryDirectory.h"
+
+#include <gtest/gtest.h>
+#include <itkImageFileWriter.h>
+#include <itkVector.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+namespace skipseg::io {
+namespace {
+
+// Runs `action`, expects a skipseg::Error with `code` whose one-line message starts with `path` and holds `text`.
+void expectError(const std::function<void()>& action, ExitCode code, const std::string& path, const std::string& text) {
+  try {
+    action();
+    ADD_FAILURE() << "expected an error mentioning: " << text;
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(error.code(), code) << message;
+    EXPECT_EQ(message.rfind(path + ": ", 0), 0u) << message;
+    EXPECT_NE(message.find(text), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
+void writeText(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+TEST(ReadErrors, MissingFile) {
+  skipseg::testing::TemporaryDirectory folder;
+  const std::string path = folder.file("absent.nii.gz");
+  expectError([&] { readImage(path); }, ExitCode::BadInput, path, "no such file or folder");
+}
+
+TEST(ReadErrors, CorruptFilesOfEveryFormat) {
+  skipseg::testing::TemporaryDirectory folder;
+  for (const std::string name : {"bad.nii", "bad.nii.gz", "bad.nrrd", "bad.mha"}) {
+    writeText(folder.file(name), "this is not an image, just some text that is long enough to be a header maybe\n");
+    expectError([&] { readImage(folder.file(name)); }, ExitCode::BadInput, folder.file(name), "");
+  }
+}
+
+// Uncompressed and compressed files cut short: the reader must fail, never return partial voxels.
+TEST(ReadErrors, TruncatedVoxels) {
+  registerImageIOFactories();
+  skipseg::testing::TemporaryDirectory folder;
+  ImageGeometry geometry = testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}});
+  geometry.size = {40, 30, 20};
+  const auto image = testing::makeFloatImage(geometry);
+  for (const std::string extension : {".nii", ".nii.gz", ".nrrd", ".mha"}) {
+    auto writer = itk::ImageFileWriter<FloatImage>::New();
+    writer->SetInput(image);
+    writer->SetFileName(folder.file("whole" + extension));
+    writer->SetUseCompression(false);
+    writer->Update();
+    const std::string cut = folder.file("cut" + extension);
+    std::filesystem::copy_file(folder.file("whole" + extension), cut);
+    std::filesystem::resize_file(cut, std::filesystem::file_size(cut) - 1000);
+    SCOPED_TRACE(extension);
+    expectError([&] { readImage(cut); }, ExitCode::BadInput, cut, "");
+  }
+  expectError([&] { readImage(folder.file("cut.nii")); }, ExitCode::BadInput, folder.file("cut.nii"),
+              "is truncated: the header promises 96352 bytes, the file has 95352");
+  expectError([&] { readImage(folder.file("cut.mha")); }, ExitCode::BadInput, folder.file("cut.mha"),
+              "is truncated: the header promises 96000 bytes of voxels");
+}
+
+TEST(ReadErrors, UnknownExtensionIsUnsupported) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeText(folder.file("picture.png"), "not really a png");
+  expectError([&] { readImage(folder.file("picture.png")); }, ExitCode::Unsupported, folder.file("picture.png"),
+              "unknown image format");
+}
+
+TEST(ReadErrors, EmptyFolderAndFolderWithoutDicom) {
+  skipseg::testing::TemporaryDirectory folder;
+  std::filesystem::create_directory(folder.file("empty"));
+  expectError([&] { readImage(folder.file("empty")); }, ExitCode::BadInput, folder.file("empty"),
+              "empty folder (no DICOM files)");
+  writeText(folder.file("notes.txt"), "hello");
+  writeText(folder.file("more.txt"), "world");
+  expectError([&] { readImage(folder.path()); }, ExitCode::BadInput, folder.path(),
+              "holds no DICOM files (2 other files)");
+}
+
+TEST(ReadErrors, FourDimensionalNiftiIsReportedWithItsShape) {
+  registerImageIOFactories();
+  skipseg::testing::TemporaryDirectory folder;
+  using Image4 = itk::Image<float, 4>;
+  auto image = Image4::New();
+  Image4::RegionType region;
+  region.SetSize({{4, 3, 2, 5}});
+  image->SetRegions(region);
+  image->Allocate(true);
+  auto writer = itk::ImageFileWriter<Image4>::New();
+  writer->SetInput(image);
+  writer->SetFileName(folder.file("timeseries.nii.gz"));
+  writer->Update();
+  expectError([&] { readImage(folder.file("timeseries.nii.gz")); }, ExitCode::Unsupported,
+              folder.file("timeseries.nii.gz"), "is 4D (4x3x2x5, 5 volumes)");
+}
+
+TEST(ReadErrors, VectorImageIsReportedWithItsComponentCount) {
+  registerImageIOFactories();
+  skipseg::testing::TemporaryDirectory folder;
+  using VectorImage = itk::Image<itk::Vector<float, 3>, 3>;
+  auto image = VectorImage::New();
+  VectorImage::RegionType region;
+  region.SetSize({{4, 3, 2}});
+  image->SetRegions(region);
+  image->Allocate(true);
+  auto writer = itk::ImageFileWriter<VectorImage>::New();
+  writer->SetInput(image);
+  writer->SetFileName(folder.file("field.nrrd"));
+  writer->Update();
+  expectError([&] { readImage(folder.file("field.nrrd")); }, ExitCode::Unsupported, folder.file("field.nrrd"),
+              "has 3 values per voxel");
+}
+
+TEST(ReadErrors, NonIntegerLabelsAreNotALabelMap) {
+  skipseg::testing::TemporaryDirectory folder;
+  const auto image = testing::makeFloatImage(testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}}));
+  writeImage(image, folder.file("fractions.nrrd"));
+  expectError([&] { readLabelImage(folder.file("fractions.nrrd")); }, ExitCode::BadInput, folder.file("fractions.nrrd"),
+              "is not a label map: voxel (0, 0, 0) holds 0.25");
+}
+
+TEST(WriteErrors, UnknownOutputExtensionWritesNothing) {
+  skipseg::testing::TemporaryDirectory folder;
+  const auto image = testing::makeFloatImage(testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}}));
+  expectError([&] { writeImage(image, folder.file("out.png")); }, ExitCode::Unsupported, folder.file("out.png"),
+              "unknown output format");
+  EXPECT_EQ(folder.listing(), "");
+}
+
+TEST(WriteErrors, UnwritableFolderIsOutputFailed) {
+  const auto image = testing::makeFloatImage(testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}}));
+  for (const std::string path : {"/proc/skipseg-io-test/out.nii.gz", "/proc/skipseg-io-test/out.nhdr"}) {
+    expectError([&] { writeImage(image, path); }, ExitCode::OutputFailed, path, "");
+  }
+}
+
+}  // namespace
+}  // namespace skipseg::io

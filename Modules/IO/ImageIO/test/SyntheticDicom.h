@@ -1,0 +1,25 @@
+#pragma once
+// Tiny synthetic DICOM slices with chosen positions and orientations, for the series checks.
+// Pixels are written by ITK (GDCM), then the geometry tags are set exactly as text with GDCM.
+#include <array>
+#include <string>
+
+namespace skipseg::io::testing {
+
+struct DicomSliceSpec {
+  std::array<double, 3> position{{0, 0, 0}};              ///< ImagePositionPatient
+  std::array<double, 6> orientation{{1, 0, 0, 0, 1, 0}};  ///< ImageOrientationPatient
+  std::string seriesUid = "1.2.826.0.1.3680043.2.1125.77.1";
+  std::string modality = "CT";
+  short value = 0;  ///< pixel (i, j) holds value + i + 10 j
+  bool withPosition = true;
+};
+
+/// Writes a 6x5 single-frame slice to `path`.
+void writeDicomSlice(const std::string& path, const DicomSliceSpec& spec, int instanceNumber);
+
+/// Adds the PET SUV tags (weight 72.5 kg, dose 3.7e8 Bq, half-life 6586.2 s, start 101500.00,
+/// series time 110000, units BQML, decay correction START) to an existing file.
+void addPetSuvTags(const std::string& path);
+
+}  // namespace skipseg::io::testing

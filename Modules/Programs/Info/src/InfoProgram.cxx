@@ -1,0 +1,128 @@
+#include "skipseg/programs/InfoProgram.h"
+
+#include "skipseg/cli/RunProgram.h"
+#include "skipseg/core/JsonFile.h"
+#include "skipseg/core/Logging.h"
+#include "skipseg/io/DicomSeries.h"
+#include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageReader.h"
+#include "skipseg/io/Orientation.h"
+
+#include <algorithm>
+#include <iostream>
+
+namespace skipseg::programs {
+namespace {
+
+Json seriesListJson(const std::vector<io::DicomSeriesSummary>& list) {
+  Json array = Json::array();
+  for (const auto& series : list) {
+    array.push_back({{"uid", series.uid},
+                     {"modality", series.modality},
+                     {"description", series.description},
+                     {"files", series.sliceCount}});
+  }
+  return array;
+}
+
+template <typename T>
+void putIfSet(Json& object, const char* key, const std::optional<T>& value) {
+  if (value) {
+    object[key] = *value;
+  }
+}
+
+Json petJson(const io::PetSuvInputs& suv) {
+  Json object = Json::object();
+  putIfSet(object, "patient_weight_kg", suv.patientWeightKg);
+  putIfSet(object, "total_injected_dose_bq", suv.totalInjectedDoseBq);
+  putIfSet(object, "half_life_s", suv.halfLifeSeconds);
+  putIfSet(object, "injection_time", suv.injectionTime);
+  putIfSet(object, "injection_date_time", suv.injectionDateTime);
+  putIfSet(object, "series_date", suv.seriesDate);
+  putIfSet(object, "series_time", suv.seriesTime);
+  putIfSet(object, "acquisition_time", suv.acquisitionTime);
+  putIfSet(object, "units", suv.units);
+  putIfSet(object, "decay_correction", suv.decayCorrection);
+  return object;
+}
+
+Json describe(const std::string& path, const io::ReadResult& read) {
+  const ImageGeometry geometry = io::geometryOf(read.image);
+  Json direction = Json::array();
+  for (int row = 0; row < 3; ++row) {
+    direction.push_back(
+        {geometry.direction[row * 3], geometry.direction[row * 3 + 1], geometry.direction[row * 3 + 2]});
+  }
+  const float* values = read.image->GetBufferPointer();
+  const auto [low, high] = std::minmax_element(values, values + geometry.voxelCount());
+  Json info = {{"path", path},
+               {"format", read.info.format},
+               {"size", geometry.size},
+               {"spacing", geometry.spacing},
+               {"origin", geometry.origin},
+               {"direction", direction},
+               {"coordinate_system", "LPS"},
+               {"orientation", io::orientationCode(geometry)},
+               {"pixel_type", read.info.pixelType},
+               {"components", read.info.components},
+               {"value_range", {*low, *high}}};
+  if (read.info.format == "DICOM") {
+    info["modality"] = read.info.modality;
+    info["series_uid"] = read.info.seriesUid;
+    info["dicom_series"] = seriesListJson(read.info.dicomSeries);
+  }
+  if (read.info.petSuv) {
+    info["pet_suv_inputs"] = petJson(*read.info.petSuv);
+  }
+  return info;
+}
+
+int run(const cli::ParsedOptions& options) {
+  const std::string path = options.string("input");
+  io::ReadOptions readOptions;
+  readOptions.seriesUid = options.stringOr("series", "");
+  readOptions.allowUnevenSpacing = options.flag("allow-uneven-spacing");
+  const io::ImageInfo header = io::readImageInfo(path);
+  if (header.format == "DICOM" && header.dicomSeries.size() > 1 && readOptions.seriesUid.empty()) {
+    // Several series: list them (this is how a user finds the UID to pass to --series).
+    spdlog::info("{} holds {} DICOM series; --series UID describes one of them", path, header.dicomSeries.size());
+    const Json info = {{"path", path}, {"format", "DICOM"}, {"dicom_series", seriesListJson(header.dicomSeries)}};
+    std::cout << info.dump(2) << "\n";
+    return 0;
+  }
+  const io::ReadResult read = io::readImage(path, readOptions);
+  std::cout << describe(path, read).dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+cli::ProgramDescription infoProgramDescription() {
+  cli::ProgramDescription description;
+  description.name = "skipseg-info";
+  description.title = "SkipSeg Info";
+  description.category = "Utilities.SkipSeg";
+  description.description =
+      "Prints what an image holds as JSON on stdout: size, spacing (mm), origin and direction (LPS, as ITK), the "
+      "orientation code (RAS-style letters naming where each voxel axis points), the pixel type as stored and the "
+      "value range. For a DICOM folder it also lists the series (UID, modality, description, files); with several "
+      "series and no --series it prints only that list.";
+  description.slicerModule = false;
+  auto& input = description.add("input", cli::ParameterKind::InputImage,
+                                "Image file (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd), DICOM file or DICOM folder.");
+  input.positionalIndex = 0;
+  input.required = true;
+  input.label = "Input image";
+  description.add("series", cli::ParameterKind::String,
+                  "DICOM only: the SeriesInstanceUID to describe when the folder holds several series.");
+  description.add("allow-uneven-spacing", cli::ParameterKind::Flag,
+                  "DICOM only: accept unevenly spaced slices, resampled linearly onto a regular grid (logged).");
+  return description;
+}
+
+int infoMain(const std::vector<std::string>& arguments) {
+  return cli::runProgram(infoProgramDescription(), arguments, run);
+}
+
+}  // namespace skipseg::programs
