@@ -7,6 +7,7 @@
 #include "skipseg/io/Geometry.h"
 
 #include <itkImageFileWriter.h>
+#include <itkVectorImage.h>
 
 #include <algorithm>
 #include <cmath>
@@ -229,6 +230,28 @@ void writeLabelImage(const LabelImage* labels, const std::string& path) {
   std::transform(values, values + count, narrow->GetBufferPointer(),
                  [](unsigned short label) { return static_cast<std::uint8_t>(label); });
   writeAnyImage(narrow.GetPointer(), path);
+}
+
+void writeMultiChannelImage(const VoxelBuffer& buffer, const std::string& path) {
+  using VectorImage = itk::VectorImage<float, 3>;
+  const std::size_t channels = buffer.channels;
+  const std::size_t voxels = buffer.geometry.voxelCount();
+  if (channels == 0 || buffer.values.size() != channels * voxels) {
+    throw internalError("writeMultiChannelImage: the buffer for " + path + " does not hold channels x voxels values");
+  }
+  auto image = VectorImage::New();
+  applyGeometry(buffer.geometry, image);
+  image->SetNumberOfComponentsPerPixel(static_cast<unsigned>(channels));
+  image->Allocate();
+  // VoxelBuffer is channel-major; a vector image interleaves the channels of each voxel.
+  float* interleaved = image->GetBufferPointer();
+  for (std::size_t c = 0; c < channels; ++c) {
+    const float* source = buffer.channel(c);
+    for (std::size_t voxel = 0; voxel < voxels; ++voxel) {
+      interleaved[voxel * channels + c] = source[voxel];
+    }
+  }
+  writeAnyImage(image.GetPointer(), path);
 }
 
 }  // namespace skipseg::io

@@ -2,6 +2,7 @@
 // Writing images atomically: everything goes to temporaries in the target folder and is renamed into
 // place at the end, so a failed run leaves no output (see Documentation/ImageIO.md for .nhdr/.mhd,
 // whose voxels live in a second file).
+#include "skipseg/core/VoxelBuffer.h"
 #include "skipseg/io/ImageTypes.h"
 
 #include <string>
@@ -30,5 +31,9 @@ void writeImage(const FloatImage* image, const std::string& path, PixelTypeHint 
 
 /// Writes labels as uint8 when the largest label is at most 255, as uint16 otherwise.
 void writeLabelImage(const LabelImage* labels, const std::string& path);
+
+/// Writes every channel of `buffer` as one float32 image with one component per channel (e.g.
+/// per-class probabilities), on the buffer's geometry. Same formats and atomicity as writeImage.
+void writeMultiChannelImage(const VoxelBuffer& buffer, const std::string& path);
 
 }  // namespace skipseg::io

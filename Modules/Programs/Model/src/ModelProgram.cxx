@@ -1,0 +1,145 @@
+#include "skipseg/programs/ModelProgram.h"
+
+#include "skipseg/cli/RunProgram.h"
+#include "skipseg/core/Error.h"
+#include "skipseg/core/JsonFile.h"
+#include "skipseg/model/NnUNetImport.h"
+#include "skipseg/model/SegmentationModel.h"
+#include "skipseg/model/SkipSegModelFile.h"
+#include "skipseg/nn/NetworkSummary.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+
+namespace skipseg::programs {
+namespace {
+
+namespace fs = std::filesystem;
+
+model::LoadOptions loadOptions(const cli::ParsedOptions& options) {
+  model::LoadOptions load;
+  for (const auto& fold : options.strings("folds")) {
+    try {
+      load.folds.push_back(fold == "all" ? -1 : std::stoi(fold));
+    } catch (const std::exception&) {
+      throw usageError("--folds: \"" + fold + "\" is not a fold number or \"all\"");
+    }
+  }
+  load.checkpointName = options.string("checkpoint");
+  return load;
+}
+
+// The networks behind a SkipSeg file or an nnU-Net folder; empty for TorchScript.
+std::vector<model::ImportedNetwork> nativeNetworks(const std::string& path, const model::LoadOptions& load) {
+  if (fs::is_directory(path)) {
+    return model::importNnUNetFolder(path, load);
+  }
+  if (model::looksLikeSkipSegModel(path)) {
+    return model::readSkipSegModel(path);
+  }
+  return {};
+}
+
+int summary(const std::string& path, const cli::ParsedOptions& options) {
+  const auto load = loadOptions(options);
+  auto models = model::loadSegmentationModels(path, load);
+  Json report;
+  report["path"] = path;
+  report["kind"] = models.front()->kind();
+  report["members"] = models.size();
+  report["description"] = models.front()->description().toJson();
+  report["description"].erase("format");
+  const auto networks = nativeNetworks(path, load);
+  report["networks"] = Json::array();
+  for (const auto& network : networks) {
+    const auto& description = network.description;
+    std::vector<int64_t> shape{1, description.inChannels};
+    shape.insert(shape.end(), description.patchSize.begin(), description.patchSize.end());
+    Json summaryJson = nn::summarizeNetwork(*network.network, shape);
+    if (!options.flag("layers")) {
+      summaryJson.erase("layers");
+    }
+    report["networks"].push_back(
+        {{"name", network.name}, {"configuration", network.network->configuration()}, {"summary", summaryJson}});
+  }
+  if (networks.empty()) {
+    report["note"] = "TorchScript: the architecture is compiled code; parameters and layers are not listed";
+  }
+  std::cout << report.dump(2) << std::endl;
+  return 0;
+}
+
+int importModel(const std::string& path, const std::string& output, const cli::ParsedOptions& options) {
+  if (output.empty()) {
+    throw usageError("import needs an output file (OUTPUT.ssm)");
+  }
+  if (!fs::is_directory(path)) {
+    if (model::looksLikeSkipSegModel(path)) {
+      throw unsupported(path, "already a SkipSeg model file");
+    }
+    throw unsupported(path,
+                      "only nnU-Net v2 results folders can be imported; TorchScript models with "
+                      "skipseg.json are used as they are");
+  }
+  auto networks = model::importNnUNetFolder(path, loadOptions(options));
+  std::vector<model::NamedNetwork> members;
+  for (auto& network : networks) {
+    members.push_back({network.name, network.network.get()});
+  }
+  model::saveSkipSegModel(output, members, networks.front().description);
+  spdlog::info("imported {} ({} fold(s)) into {}", path, members.size(), output);
+  return 0;
+}
+
+}  // namespace
+
+cli::ProgramDescription modelProgramDescription() {
+  cli::ProgramDescription description;
+  description.name = "skipseg-model";
+  description.title = "SkipSeg Model";
+  description.description =
+      "Inspects and converts segmentation models. `summary MODEL` prints what a model expects and produces "
+      "(preprocessing, labels), its architecture, parameter count and FLOPs at its patch size, as JSON. "
+      "`import FOLDER OUTPUT.ssm` turns an nnU-Net v2 results folder into one SkipSeg model file holding "
+      "every fold (an ensemble). `export MODEL OUTPUT.pt` is not possible: LibTorch cannot script or trace "
+      "C++ modules into TorchScript (exit code 5); SkipSeg programs load .ssm files directly.";
+  description.slicerModule = false;
+  auto& action = description.add("action", cli::ParameterKind::Enumeration, "What to do: summary, import or export.");
+  action.choices = {"summary", "import", "export"};
+  action.required = true;
+  action.positionalIndex = 0;
+  auto& model = description.add("model", cli::ParameterKind::String,
+                                "The model: a SkipSeg .ssm file, a TorchScript .pt with skipseg.json, or an nnU-Net "
+                                "v2 results folder.");
+  model.required = true;
+  model.positionalIndex = 1;
+  auto& output = description.add("output", cli::ParameterKind::String, "import/export: the file to write.");
+  output.positionalIndex = 2;
+  description.add("folds", cli::ParameterKind::StringList,
+                  "nnU-Net folders: the folds to use (e.g. 0,1,2 or all); default: every fold with a checkpoint.");
+  description.add("checkpoint", cli::ParameterKind::String, "nnU-Net folders: the checkpoint file in each fold.")
+      .defaultValue = "checkpoint_final.pth";
+  description.add("layers", cli::ParameterKind::Flag, "summary: also list every computing layer.");
+  return description;
+}
+
+int modelMain(const std::vector<std::string>& arguments) {
+  return cli::runProgram(modelProgramDescription(), arguments, [](const cli::ParsedOptions& options) {
+    const std::string action = options.string("action");
+    const std::string path = options.string("model");
+    const std::string output = options.stringOr("output", "");
+    if (action == "summary") {
+      return summary(path, options);
+    }
+    if (action == "import") {
+      return importModel(path, output, options);
+    }
+    throw unsupported(path,
+                      "export to TorchScript is not possible: LibTorch can neither script nor trace C++ "
+                      "modules; use the .ssm file directly");
+  });
+}
+
+}  // namespace skipseg::programs
