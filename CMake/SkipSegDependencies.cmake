@@ -1,9 +1,15 @@
 # Finds the third-party libraries once, so that modules only name them (EXTERNAL in skipseg-module.cmake).
 # Torch_DIR may point at any LibTorch (e.g. a CUDA build from PyTorch 2.x) without other changes.
 find_package(Torch REQUIRED)
-find_package(nlohmann_json 3.9 REQUIRED)
-find_package(spdlog REQUIRED)
+find_package(nlohmann_json 3.9 QUIET)
+find_package(spdlog QUIET)
 find_package(Threads REQUIRED)
+# A LibTorch built with the pre-C++11 std::string ABI (some PyTorch wheels) must be matched by every
+# file that passes std::string across to Torch code, which in SkipSeg is all of them.
+if(TORCH_CXX_FLAGS MATCHES "_GLIBCXX_USE_CXX11_ABI=0")
+  add_compile_definitions(_GLIBCXX_USE_CXX11_ABI=0)
+  message(STATUS "LibTorch uses the pre-C++11 string ABI: SkipSeg is compiled to match")
+endif()
 
 # Torch's exported flags carry -D_GLIBCXX_USE_CXX11_ABI; keep them on the Torch target only.
 add_library(skipseg_external_Torch INTERFACE)
@@ -47,8 +53,10 @@ else()
 endif()
 
 if(SKIPSEG_BUILD_TESTING)
-  find_package(GTest REQUIRED)
+  find_package(GTest QUIET)
 endif()
+# Header-only / from-source stand-ins where the packages above are missing (GPU machines).
+include(SkipSegFallbackDependencies)
 if(SKIPSEG_BUILD_BENCHMARKS)
   find_package(benchmark QUIET)
   if(NOT benchmark_FOUND)

@@ -1,5 +1,9 @@
 #include "skipseg/core/Error.h"
+#include "skipseg/nn/DynamicUNet.h"
 #include "skipseg/nn/SegmentationNetwork.h"
+#include "skipseg/nn/architectures/TransUNet.h"
+#include "skipseg/nn/architectures/UNet.h"
+#include "skipseg/nn/architectures/UNetPlusPlus.h"
 
 #include <algorithm>
 #include <map>
@@ -15,7 +19,11 @@ struct Registry {
 
 // Built-in architectures, listed explicitly (see SegmentationNetwork.h for why).
 void addBuiltIns(std::map<std::string, NetworkFactory>& factories) {
-  (void)factories;  // architectures are added here, one line each: factories["unet"] = makeUNet;
+  factories["nnunet"] = factories["nnunet_resenc"] = makeDynamicUNet;
+  factories["unet"] = makeUNet;
+  factories["resunet"] = makeResUNet;
+  factories["unetpp"] = makeUNetPlusPlus;
+  factories["transunet"] = makeTransUNet;
 }
 
 Registry& registry() {

@@ -1,0 +1,269 @@
+#include "skipseg/inference/Predictor.h"
+
+#include "skipseg/core/Error.h"
+#include "skipseg/inference/ComputeSettings.h"
+#include "skipseg/inference/SlidingWindow.h"
+#include "skipseg/model/SegmentationModel.h"
+#include "skipseg/tensor/TensorBridge.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+#include <spdlog/spdlog.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace skipseg::inference {
+namespace {
+
+/// Reports one model's share of the whole run: model m of n covers [m/n, (m+1)/n).
+class ShareOfProgress : public ProgressReporter {
+ public:
+  ShareOfProgress(ProgressReporter& whole, std::size_t index, std::size_t count)
+      : whole_(whole), index_(index), count_(count) {}
+  void start(const std::string&, const std::string&) override {}
+  void update(double fraction, const std::string& status) override {
+    whole_.update(
+        (static_cast<double>(index_) + fraction) / static_cast<double>(count_),
+        count_ > 1 ? "model " + std::to_string(index_ + 1) + "/" + std::to_string(count_) + ", " + status : status);
+  }
+  void finish() override {}
+
+ private:
+  ProgressReporter& whole_;
+  std::size_t index_, count_;
+};
+
+std::string firstLine(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+/// Why `candidate` cannot join an ensemble led by `first`; empty when it can.
+std::string contractDifference(const ModelDescription& first, const ModelDescription& candidate) {
+  if (candidate.spatialDims != first.spatialDims)
+    return "spatial_dims";
+  if (candidate.inChannels != first.inChannels)
+    return "in_channels";
+  if (candidate.axisOrder != first.axisOrder)
+    return "axis_order";
+  if (candidate.orientation != first.orientation)
+    return "orientation";
+  for (std::size_t axis = 0; axis < 3; ++axis) {
+    if (std::abs(candidate.spacing[axis] - first.spacing[axis]) > 1e-6)
+      return "spacing";
+  }
+  Json firstNormalization = Json::array(), candidateNormalization = Json::array();
+  for (const auto& spec : first.normalization) firstNormalization.push_back(spec.toJson());
+  for (const auto& spec : candidate.normalization) candidateNormalization.push_back(spec.toJson());
+  if (firstNormalization != candidateNormalization)
+    return "normalization";
+  if (candidate.labels.size() != first.labels.size())
+    return "labels";
+  for (std::size_t c = 0; c < first.labels.size(); ++c) {
+    if (candidate.labels[c].id != first.labels[c].id)
+      return "labels";
+  }
+  return "";
+}
+
+/// Softmax over the class axis of [1, K, s0, ...], in place, slab by slab along s0 so that only a
+/// slab-sized temporary exists next to the volume.
+void softmaxOverClassesInPlace(at::Tensor& scores) {
+  const int64_t extent = scores.size(2);
+  const int64_t slab = std::max<int64_t>(1, extent / 8);
+  for (int64_t start = 0; start < extent; start += slab) {
+    at::Tensor part = scores.narrow(2, start, std::min(slab, extent - start));
+    part.copy_(at::softmax(part, 1));
+  }
+}
+
+}  // namespace
+
+struct Predictor::Impl {
+  std::vector<std::unique_ptr<model::SegmentationModel>> models;
+  InferenceOptions options;
+  c10::Device device{c10::kCPU};
+  c10::ScalarType dtype = c10::kFloat;
+  int threads = 1;
+  std::vector<int64_t> mirrorAxes;
+  SlidingWindowStatistics statistics;
+  double predictSeconds = 0;
+  int predictions = 0;
+
+  const ModelDescription& description() const { return models.front()->description(); }
+
+  /// The model's forward with LibTorch's errors turned into one-line SkipSeg errors.
+  Network network(model::SegmentationModel& model) const {
+    return [&model, this](const at::Tensor& tiles) {
+      try {
+        return model.forward(tiles);
+      } catch (const c10::Error& error) {
+        const std::string reason = firstLine(error.what_without_backtrace());
+        if (reason.find("out of memory") != std::string::npos) {
+          throw Error(ExitCode::Unsupported, "out of memory on " + device.str() + " with --tile-batch " +
+                                                 std::to_string(options.tileBatch) +
+                                                 ": lower --tile-batch or use another device (" + reason + ")");
+        }
+        if (dtype != c10::kFloat) {
+          throw Error(ExitCode::Unsupported, "--precision " + precisionName(dtype) + " is not supported by " +
+                                                 model.description().source + " on " + device.str() +
+                                                 ": use float32 (" + reason + ")");
+        }
+        throw internalError(model.description().source + ": network forward failed: " + reason);
+      }
+    };
+  }
+
+  std::vector<int64_t> chooseMirrorAxes() const {
+    if (!options.mirror) {
+      return {};
+    }
+    const ModelDescription& first = description();
+    std::vector<int> allowed = first.mirrorAxes;
+    if (allowed.empty()) {
+      for (int axis = 0; axis < first.spatialDims; ++axis) allowed.push_back(axis);
+    }
+    std::vector<int> chosen = options.mirrorAxes.empty() ? allowed : options.mirrorAxes;
+    std::sort(chosen.begin(), chosen.end());
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+    std::string allowedText;
+    for (const int axis : allowed) allowedText += (allowedText.empty() ? "" : ",") + std::to_string(axis);
+    for (const int axis : chosen) {
+      if (std::find(allowed.begin(), allowed.end(), axis) == allowed.end()) {
+        throw usageError("mirror axis " + std::to_string(axis) + " is not allowed by " + first.source +
+                         " (allowed: " + allowedText + ")");
+      }
+    }
+    return std::vector<int64_t>(chosen.begin(), chosen.end());
+  }
+};
+
+Predictor::Predictor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Predictor::~Predictor() = default;
+
+std::unique_ptr<Predictor> Predictor::create(const std::vector<std::string>& modelPaths,
+                                             const InferenceOptions& options) {
+  if (modelPaths.empty()) {
+    throw usageError("--model is required");
+  }
+  if (!(options.overlap >= 0.0 && options.overlap < 1.0)) {
+    throw usageError("--overlap must be in [0, 1), not " + std::to_string(options.overlap));
+  }
+  if (options.tileBatch < 1) {
+    throw usageError("--tile-batch must be at least 1");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->device = resolveDevice(options.device);
+  impl->dtype = resolvePrecision(options.precision, impl->device);
+  impl->threads = applyThreadCount(options.threads);
+  if (impl->device.is_cuda()) {
+    // Same input, same output: no autotuned (and possibly nondeterministic) cuDNN algorithms.
+    at::globalContext().setBenchmarkCuDNN(false);
+    at::globalContext().setDeterministicCuDNN(true);
+  }
+
+  for (const std::string& path : modelPaths) {
+    for (auto& loaded : model::loadSegmentationModels(path)) {
+      if (!impl->models.empty()) {
+        const std::string difference = contractDifference(impl->description(), loaded->description());
+        if (!difference.empty()) {
+          throw badInput(path, "cannot be ensembled with " + impl->description().source + ": different " + difference);
+        }
+      }
+      loaded->moveTo(impl->device, impl->dtype);
+      impl->models.push_back(std::move(loaded));
+    }
+  }
+  impl->mirrorAxes = impl->chooseMirrorAxes();
+  std::string mirrorText = impl->mirrorAxes.empty() ? "off" : "axes";
+  for (const int64_t axis : impl->mirrorAxes) mirrorText += " " + std::to_string(axis);
+  spdlog::info(
+      "inference: {} network(s), device {}, precision {}, {} CPU thread(s), overlap {}, tile batch {}, "
+      "mirroring {}",
+      impl->models.size(), impl->device.str(), precisionName(impl->dtype), impl->threads, options.overlap,
+      options.tileBatch, mirrorText);
+  return std::unique_ptr<Predictor>(new Predictor(std::move(impl)));
+}
+
+const ModelDescription& Predictor::description() const {
+  return impl_->description();
+}
+
+VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressReporter& progress) {
+  const ModelDescription& description = impl_->description();
+  if (static_cast<int>(input.channels) != description.inChannels) {
+    throw badInput(description.source, "the model takes " + std::to_string(description.inChannels) +
+                                           " input channel(s), the image has " + std::to_string(input.channels));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const tensor::AxisOrder order = tensor::parseAxisOrder(description.axisOrder);
+  c10::InferenceMode inferenceMode;
+  const at::Tensor volume = tensor::viewAsTensor(input, order);
+
+  progress.start("network", std::to_string(impl_->models.size()) + " network(s) on " + impl_->device.str());
+  at::Tensor sum;
+  for (std::size_t index = 0; index < impl_->models.size(); ++index) {
+    model::SegmentationModel& model = *impl_->models[index];
+    SlidingWindowOptions window;
+    window.patchSize.assign(model.description().patchSize.begin(), model.description().patchSize.end());
+    window.overlap = impl_->options.overlap;
+    window.tileBatch = impl_->options.tileBatch;
+    window.mirrorAxes = impl_->mirrorAxes;
+    window.device = impl_->device;
+    window.networkDtype = impl_->dtype;
+    ShareOfProgress share(progress, index, impl_->models.size());
+    at::Tensor scores;
+    if (description.spatialDims == 2) {
+      // Slices are planes of constant image k: the last tensor axis in "xyz", the first in "zyx".
+      const int64_t sliceAxis = order == tensor::AxisOrder::Xyz ? 2 : 0;
+      scores = slidingWindowSliceBySlice(volume, sliceAxis, impl_->network(model), window, share, &impl_->statistics);
+    } else {
+      scores = slidingWindowInference(volume, impl_->network(model), window, share, &impl_->statistics);
+    }
+    if (model.description().output == "logits") {
+      softmaxOverClassesInPlace(scores);
+    }
+    if (sum.defined()) {
+      sum.add_(scores.to(sum.device()));
+    } else {
+      sum = scores;
+    }
+  }
+  if (impl_->models.size() > 1) {
+    sum.div_(static_cast<double>(impl_->models.size()));
+  }
+  VoxelBuffer probabilities = tensor::toVoxelBuffer(sum, input.geometry, order);
+  progress.finish();
+  impl_->predictSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ++impl_->predictions;
+  spdlog::info("inference: {} tiles, {} forward passes, {:.2f} s in the network, {:.2f} s in total",
+               impl_->statistics.tiles, impl_->statistics.forwardPasses, impl_->statistics.networkSeconds,
+               impl_->predictSeconds);
+  return probabilities;
+}
+
+Json Predictor::report() const {
+  Json models = Json::array();
+  for (const auto& model : impl_->models) {
+    models.push_back({{"source", model->description().source}, {"kind", model->kind()}});
+  }
+  return {{"device", impl_->device.str()},
+          {"precision", precisionName(impl_->dtype)},
+          {"threads", impl_->threads},
+          {"overlap", impl_->options.overlap},
+          {"tile_batch", impl_->options.tileBatch},
+          {"mirror_axes", impl_->mirrorAxes},
+          {"tiles", impl_->statistics.tiles},
+          {"forward_passes", impl_->statistics.forwardPasses},
+          {"network_seconds", impl_->statistics.networkSeconds},
+          {"inference_seconds", impl_->predictSeconds},
+          {"predictions", impl_->predictions},
+          {"accumulation_device", impl_->statistics.accumulationDevice},
+          {"libtorch", TORCH_VERSION},
+          {"models", models}};
+}
+
+}  // namespace skipseg::inference

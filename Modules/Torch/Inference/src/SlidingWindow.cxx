@@ -1,0 +1,239 @@
+#include "skipseg/inference/SlidingWindow.h"
+
+#include "skipseg/core/Error.h"
+#include "skipseg/inference/TileGrid.h"
+
+#include <ATen/ATen.h>
+#include <spdlog/spdlog.h>
+#include <torch/cuda.h>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+
+namespace skipseg::inference {
+namespace {
+
+std::string shapeText(at::IntArrayRef sizes) {
+  std::ostringstream text;
+  for (std::size_t a = 0; a < sizes.size(); ++a) {
+    text << (a ? "x" : "") << sizes[a];
+  }
+  return text.str();
+}
+
+/// The patch-sized region of `tensor` at `origin`, its spatial axes starting at dimension 2.
+at::Tensor region(at::Tensor tensor, const std::vector<int64_t>& origin, const std::vector<int64_t>& patch) {
+  for (std::size_t axis = 0; axis < origin.size(); ++axis) {
+    tensor = tensor.narrow(static_cast<int64_t>(axis) + 2, origin[axis], patch[axis]);
+  }
+  return tensor;
+}
+
+void checkOptions(const at::Tensor& input, const SlidingWindowOptions& options) {
+  const int64_t spatialDims = input.dim() - 2;
+  if (spatialDims != 2 && spatialDims != 3) {
+    throw internalError("sliding window needs a tensor [N, C, spatial...] with 2 or 3 spatial axes, got " +
+                        shapeText(input.sizes()));
+  }
+  if (static_cast<int64_t>(options.patchSize.size()) != spatialDims) {
+    throw internalError("sliding window: patch size has " + std::to_string(options.patchSize.size()) + " entries for " +
+                        std::to_string(spatialDims) + " spatial axes");
+  }
+  if (options.tileBatch < 1) {
+    throw usageError("--tile-batch must be at least 1");
+  }
+  for (const int64_t axis : options.mirrorAxes) {
+    if (axis < 0 || axis >= spatialDims) {
+      throw usageError("mirror axis " + std::to_string(axis) + " is not a spatial axis 0.." +
+                       std::to_string(spatialDims - 1));
+    }
+  }
+}
+
+void synchronise(const c10::Device& device) {
+  if (device.is_cuda()) {
+    torch::cuda::synchronize(device.index());
+  }
+}
+
+/// The blended sums and their weights, allocated once the class count is known.
+struct Accumulator {
+  at::Tensor sums;     // [N, K, padded...]
+  at::Tensor weights;  // [padded...]
+  at::Tensor importance;
+
+  void allocate(const std::vector<int64_t>& shape, const std::vector<int64_t>& spatial, c10::Device device,
+                const at::Tensor& gaussian) {
+    const auto options = at::TensorOptions().dtype(at::kFloat).device(device);
+    sums = at::zeros(shape, options);
+    weights = at::zeros(spatial, options);
+    importance = gaussian.to(device);
+  }
+};
+
+}  // namespace
+
+at::Tensor gaussianImportanceMap(const std::vector<int64_t>& patchSize, double sigmaScale) {
+  at::Tensor map = at::ones({1}, at::kDouble);
+  for (std::size_t axis = 0; axis < patchSize.size(); ++axis) {
+    const auto extent = patchSize[axis];
+    const double centre = static_cast<double>(extent - 1) / 2.0;
+    const double sigma = sigmaScale * static_cast<double>(extent);
+    const at::Tensor distance = (at::arange(extent, at::kDouble) - centre) / sigma;
+    std::vector<int64_t> shape(patchSize.size(), 1);
+    shape[axis] = extent;
+    map = map * at::exp(-0.5 * distance * distance).reshape(shape);
+  }
+  map = map.reshape(patchSize);
+  map.div_(map.max());
+  // Far corners of large patches can underflow: no voxel may end up with zero total weight.
+  const at::Tensor positive = map.masked_select(map > 0);
+  map.clamp_min_(positive.min().item<double>());
+  return map.to(at::kFloat).contiguous();
+}
+
+at::Tensor mirroredForward(const Network& network, const at::Tensor& batch, const std::vector<int64_t>& spatialAxes,
+                           int64_t* forwardPasses) {
+  const int64_t flips = int64_t{1} << spatialAxes.size();
+  at::Tensor sum;
+  for (int64_t mask = 0; mask < flips; ++mask) {
+    std::vector<int64_t> dims;
+    for (std::size_t bit = 0; bit < spatialAxes.size(); ++bit) {
+      if (mask & (int64_t{1} << bit)) {
+        dims.push_back(spatialAxes[bit] + 2);
+      }
+    }
+    at::Tensor output = network(dims.empty() ? batch : batch.flip(dims));
+    if (forwardPasses) {
+      ++*forwardPasses;
+    }
+    if (!dims.empty()) {
+      output = output.flip(dims);
+    }
+    // The first output is copied: the callable may hand back a tensor it still uses.
+    sum = sum.defined() ? sum.add_(output.to(at::kFloat)) : output.to(at::kFloat, false, flips > 1);
+  }
+  return flips > 1 ? sum.div_(static_cast<double>(flips)) : sum;
+}
+
+at::Tensor slidingWindowInference(const at::Tensor& input, const Network& network, const SlidingWindowOptions& options,
+                                  ProgressReporter& progress, SlidingWindowStatistics* statistics) {
+  checkOptions(input, options);
+  const auto spatialDims = static_cast<std::size_t>(input.dim() - 2);
+  const std::vector<int64_t>& patch = options.patchSize;
+
+  // Pad every axis shorter than the patch evenly on both sides; the padding is cropped off at the end.
+  std::vector<int64_t> size(spatialDims), padded(spatialDims), padBefore(spatialDims, 0), padding;
+  for (std::size_t axis = spatialDims; axis-- > 0;) {
+    size[axis] = input.size(static_cast<int64_t>(axis) + 2);
+    const int64_t missing = std::max<int64_t>(0, patch[axis] - size[axis]);
+    padBefore[axis] = missing / 2;
+    padded[axis] = size[axis] + missing;
+    padding.push_back(padBefore[axis]);
+    padding.push_back(missing - padBefore[axis]);
+  }
+  at::Tensor volume = input.to(options.device, options.networkDtype);
+  if (padded != size) {
+    volume = at::constant_pad_nd(volume, padding, 0.0);
+  }
+
+  const auto origins = tileOrigins(padded, patch, options.overlap);
+  const auto tilesPerEntry = static_cast<int64_t>(origins.size());
+  const int64_t totalTiles = volume.size(0) * tilesPerEntry;
+  const at::Tensor gaussian = gaussianImportanceMap(patch);
+  Accumulator accumulator;
+  SlidingWindowStatistics local;
+
+  for (int64_t first = 0; first < totalTiles; first += options.tileBatch) {
+    const int64_t count = std::min<int64_t>(options.tileBatch, totalTiles - first);
+    std::vector<at::Tensor> tiles;
+    for (int64_t tile = first; tile < first + count; ++tile) {
+      tiles.push_back(region(volume.narrow(0, tile / tilesPerEntry, 1), origins[tile % tilesPerEntry], patch));
+    }
+    const at::Tensor batch = at::cat(tiles, 0);
+
+    const auto start = std::chrono::steady_clock::now();
+    at::Tensor output = mirroredForward(network, batch, options.mirrorAxes, &local.forwardPasses);
+    synchronise(options.device);
+    local.networkSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    if (output.dim() != batch.dim() || output.size(0) != count ||
+        output.sizes().slice(2).vec() != batch.sizes().slice(2).vec()) {
+      throw internalError("the network returned " + shapeText(output.sizes()) + " for tiles " +
+                          shapeText(batch.sizes()) + " (expected [tiles, classes, same spatial size])");
+    }
+    if (!accumulator.sums.defined()) {
+      std::vector<int64_t> shape{volume.size(0), output.size(1)};
+      shape.insert(shape.end(), padded.begin(), padded.end());
+      c10::Device target = options.accumulateOnDevice ? options.device : c10::Device(c10::kCPU);
+      try {
+        accumulator.allocate(shape, padded, target, gaussian);
+      } catch (const c10::Error&) {
+        if (target.is_cpu()) {
+          throw;
+        }
+        spdlog::warn("not enough memory on {} to blend {} outputs: blending on the CPU", target.str(),
+                     shapeText(shape));
+        target = c10::Device(c10::kCPU);
+        accumulator.allocate(shape, padded, target, gaussian);
+      }
+      for (const auto& origin : origins) {
+        region(accumulator.weights.unsqueeze(0).unsqueeze(0), origin, patch).add_(accumulator.importance);
+      }
+      local.accumulationDevice = target.str();
+    }
+    const at::Tensor weighted = output.to(accumulator.sums.device()) * accumulator.importance;
+    for (int64_t tile = first; tile < first + count; ++tile) {
+      region(accumulator.sums.narrow(0, tile / tilesPerEntry, 1), origins[tile % tilesPerEntry], patch)
+          .add_(weighted.narrow(0, tile - first, 1));
+    }
+    local.tiles += count;
+    progress.update(static_cast<double>(first + count) / static_cast<double>(totalTiles),
+                    std::to_string(first + count) + "/" + std::to_string(totalTiles) + " tiles");
+  }
+
+  at::Tensor blended = accumulator.sums.div_(accumulator.weights);
+  if (padded != size) {
+    for (std::size_t axis = 0; axis < spatialDims; ++axis) {
+      blended = blended.narrow(static_cast<int64_t>(axis) + 2, padBefore[axis], size[axis]);
+    }
+    blended = blended.contiguous();
+  }
+  if (statistics) {
+    statistics->tiles += local.tiles;
+    statistics->forwardPasses += local.forwardPasses;
+    statistics->networkSeconds += local.networkSeconds;
+    statistics->accumulationDevice = local.accumulationDevice;
+  }
+  return blended;
+}
+
+at::Tensor slidingWindowSliceBySlice(const at::Tensor& input, int64_t sliceAxis, const Network& network,
+                                     const SlidingWindowOptions& options, ProgressReporter& progress,
+                                     SlidingWindowStatistics* statistics) {
+  if (input.dim() != 5 || input.size(0) != 1) {
+    throw internalError("slice-by-slice inference needs a volume [1, C, s0, s1, s2], got " + shapeText(input.sizes()));
+  }
+  if (sliceAxis < 0 || sliceAxis > 2) {
+    throw internalError("slice axis must be a spatial axis 0..2, got " + std::to_string(sliceAxis));
+  }
+  // [C, s0, s1, s2] -> [slices, C, a, b]: the slices become the batch, so several share a forward pass.
+  std::vector<int64_t> toSlices{sliceAxis + 1, 0};
+  for (int64_t dim = 1; dim <= 3; ++dim) {
+    if (dim != sliceAxis + 1) {
+      toSlices.push_back(dim);
+    }
+  }
+  const at::Tensor slices = input.select(0, 0).permute(toSlices);
+  const at::Tensor output = slidingWindowInference(slices, network, options, progress, statistics);
+  // [slices, K, a, b] -> [K, s0, s1, s2]
+  std::vector<int64_t> back{1};
+  int64_t next = 2;
+  for (int64_t axis = 0; axis < 3; ++axis) {
+    back.push_back(axis == sliceAxis ? 0 : next++);
+  }
+  return output.permute(back).unsqueeze(0).contiguous();
+}
+
+}  // namespace skipseg::inference

@@ -1,0 +1,204 @@
+// The Predictor with real models from the fixtures: the probabilities it returns are the softmax of
+// the logits the original code gives (nnU-Net's own mirroring included), in the voxel layout of the
+// ITK side, and its errors are one line with the documented exit code.
+#include "skipseg/inference/Predictor.h"
+
+#include "skipseg/core/Error.h"
+#include "skipseg/inference/SlidingWindow.h"
+#include "skipseg/model/SegmentationModel.h"
+#include "skipseg/testing/TestData.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+#include <gtest/gtest.h>
+#include <torch/cuda.h>
+
+#include <map>
+
+namespace skipseg::inference {
+namespace {
+
+const char* const nnunetFolder = "nnunet_v2_plain3d";
+const char* const torchscriptModel = "torchscript_unet3d/model.pt";
+
+InferenceOptions cpuOptions() {
+  InferenceOptions options;
+  options.device = "cpu";
+  return options;
+}
+
+/// The nnU-Net reference patch ([1, 1, D0=k, D1=j, D2=i] in C order) is exactly an ITK buffer.
+VoxelBuffer nnunetInput(const std::string& fixture) {
+  ImageGeometry geometry;
+  geometry.size = {48, 48, 32};
+  geometry.spacing = {3, 3, 3};
+  VoxelBuffer input(geometry, 1);
+  input.values = testing::readRawFloat32(fixture + "/reference/input_patch.bin");
+  return input;
+}
+
+/// softmax over classes of a [1, K, ...] reference stored as raw float32.
+at::Tensor referenceProbabilities(const std::string& path, std::vector<int64_t> shape) {
+  std::vector<float> values = testing::readRawFloat32(path);
+  return at::softmax(at::from_blob(values.data(), shape, at::kFloat).clone(), 1);
+}
+
+/// Largest difference between `values` and `tensor` read in C order.
+double maxDifference(const std::vector<float>& values, const at::Tensor& tensor) {
+  const at::Tensor flat = tensor.cpu().contiguous().reshape({-1});
+  if (static_cast<int64_t>(values.size()) != flat.numel()) {
+    ADD_FAILURE() << values.size() << " values against " << flat.numel();
+    return 1e9;
+  }
+  const at::Tensor wrapped = at::from_blob(const_cast<float*>(values.data()), {flat.numel()}, at::kFloat);
+  return (wrapped - flat).abs().max().item<double>();
+}
+
+double maxDifference(const VoxelBuffer& a, const VoxelBuffer& b) {
+  return maxDifference(a.values, at::from_blob(const_cast<float*>(b.values.data()),
+                                               {static_cast<int64_t>(b.values.size())}, at::kFloat));
+}
+
+ExitCode codeOf(const std::function<void()>& action, std::string* message = nullptr) {
+  try {
+    action();
+  } catch (const Error& error) {
+    if (message)
+      *message = error.what();
+    return error.code();
+  }
+  return ExitCode::Ok;
+}
+
+TEST(Predictor, MirroredNnUNetLogitsMatchNnUNetsOwnMirroring) {
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  c10::InferenceMode inferenceMode;
+  auto models = model::loadSegmentationModels(folder);
+  ASSERT_EQ(models.size(), 1u);
+  std::vector<float> patch = testing::readRawFloat32(folder + "/reference/input_patch.bin");
+  const at::Tensor input = at::from_blob(patch.data(), {1, 1, 32, 48, 48}, at::kFloat);
+  SlidingWindowOptions options;
+  options.patchSize = {32, 48, 48};
+  options.mirrorAxes = {0, 1, 2};
+  SlidingWindowStatistics statistics;
+  const at::Tensor logits = slidingWindowInference(
+      input, [&](const at::Tensor& x) { return models[0]->forward(x); }, options, silentProgress(), &statistics);
+  EXPECT_EQ(statistics.forwardPasses, 8);
+  const std::vector<float> reference = testing::readRawFloat32(folder + "/reference/logits_mirror_tta.bin");
+  EXPECT_LT(maxDifference(reference, logits), 1e-4);
+}
+
+TEST(Predictor, NnUNetProbabilitiesWithAndWithoutMirroring) {
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  const VoxelBuffer input = nnunetInput(folder);
+  for (const bool mirror : {false, true}) {
+    InferenceOptions options = cpuOptions();
+    options.mirror = mirror;
+    const auto predictor = Predictor::create({folder}, options);
+    EXPECT_EQ(predictor->description().axisOrder, "zyx");
+    const VoxelBuffer probabilities = predictor->predictProbabilities(input, silentProgress());
+    EXPECT_EQ(probabilities.channels, 3u);
+    EXPECT_TRUE(probabilities.geometry.sameGrid(input.geometry));
+    const std::string reference = mirror ? "/reference/logits_mirror_tta.bin" : "/reference/logits.bin";
+    EXPECT_LT(maxDifference(probabilities.values, referenceProbabilities(folder + reference, {1, 3, 32, 48, 48})), 1e-5)
+        << "mirror " << mirror;
+    const Json report = predictor->report();
+    EXPECT_EQ(report.at("forward_passes").get<int>(), mirror ? 8 : 1);
+    EXPECT_EQ(report.at("device").get<std::string>(), "cpu");
+    EXPECT_EQ(report.at("models").size(), 1u);
+  }
+}
+
+TEST(Predictor, TorchScriptXyzProbabilitiesLandOnTheRightVoxels) {
+  SKIPSEG_REQUIRE_FIXTURE(modelPath, torchscriptModel);
+  const std::string reference = modelPath.substr(0, modelPath.rfind('/')) + "/reference/";
+  // input_patch.bin is the tensor [1, 1, X, Y, Z] in C order: voxel (i, j, k) is element (i * 64 + j) * 64 + k.
+  const std::vector<float> patch = testing::readRawFloat32(reference + "input_patch.bin");
+  ImageGeometry geometry;
+  geometry.size = {64, 64, 64};
+  VoxelBuffer input(geometry, 1);
+  for (std::size_t i = 0; i < 64; ++i)
+    for (std::size_t j = 0; j < 64; ++j)
+      for (std::size_t k = 0; k < 64; ++k) input.at(0, i, j, k) = patch[(i * 64 + j) * 64 + k];
+  const auto predictor = Predictor::create({modelPath}, cpuOptions());
+  const VoxelBuffer probabilities = predictor->predictProbabilities(input, silentProgress());
+  const at::Tensor expected = referenceProbabilities(reference + "logits.bin", {1, 3, 64, 64, 64});
+  // Back to the buffer's [c][k][j][i] order for the comparison.
+  EXPECT_LT(maxDifference(probabilities.values, expected.permute({0, 1, 4, 3, 2})), 1e-4);
+}
+
+TEST(Predictor, EnsembleOfOneModelTwiceEqualsTheModel) {
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  const VoxelBuffer input = nnunetInput(folder);
+  const VoxelBuffer single = Predictor::create({folder}, cpuOptions())->predictProbabilities(input, silentProgress());
+  const auto ensemble = Predictor::create({folder, folder}, cpuOptions());
+  const VoxelBuffer averaged = ensemble->predictProbabilities(input, silentProgress());
+  EXPECT_LT(maxDifference(averaged, single), 1e-6);
+  EXPECT_EQ(ensemble->report().at("models").size(), 2u);
+}
+
+TEST(Predictor, ModelsWithDifferentPreprocessingAreNotEnsembled) {
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  SKIPSEG_REQUIRE_FIXTURE(modelPath, torchscriptModel);
+  std::string message;
+  EXPECT_EQ(codeOf([&] { Predictor::create({folder, modelPath}, cpuOptions()); }, &message), ExitCode::BadInput);
+  EXPECT_EQ(message.rfind(modelPath + ": cannot be ensembled", 0), 0u) << message;
+}
+
+TEST(Predictor, WrongChannelCountIsBadInput) {
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  VoxelBuffer input = nnunetInput(folder);
+  input.channels = 2;
+  input.values.resize(input.values.size() * 2);
+  const auto predictor = Predictor::create({folder}, cpuOptions());
+  EXPECT_EQ(codeOf([&] { predictor->predictProbabilities(input, silentProgress()); }), ExitCode::BadInput);
+}
+
+TEST(Predictor, OptionErrorsAreUsageOrUnsupported) {
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  InferenceOptions options = cpuOptions();
+  options.mirror = true;
+  options.mirrorAxes = {3};
+  EXPECT_EQ(codeOf([&] { Predictor::create({folder}, options); }), ExitCode::Usage);
+  options = cpuOptions();
+  options.overlap = 1.0;
+  EXPECT_EQ(codeOf([&] { Predictor::create({folder}, options); }), ExitCode::Usage);
+  options = cpuOptions();
+  options.precision = "float16";
+  EXPECT_EQ(codeOf([&] { Predictor::create({folder}, options); }), ExitCode::Unsupported);
+  EXPECT_EQ(codeOf([&] { Predictor::create({}, cpuOptions()); }), ExitCode::Usage);
+  if (!torch::cuda::is_available()) {
+    options = cpuOptions();
+    options.device = "cuda";
+    std::string message;
+    EXPECT_EQ(codeOf([&] { Predictor::create({folder}, options); }, &message), ExitCode::Unsupported);
+    EXPECT_NE(message.find("CUDA is not available"), std::string::npos) << message;
+  }
+}
+
+TEST(Predictor, CudaGivesTheCpuProbabilitiesInEveryPrecision) {
+  if (!torch::cuda::is_available()) {
+    GTEST_SKIP() << "no CUDA device";
+  }
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  const VoxelBuffer input = nnunetInput(folder);
+  InferenceOptions cpu = cpuOptions();
+  cpu.mirror = true;
+  const VoxelBuffer onCpu = Predictor::create({folder}, cpu)->predictProbabilities(input, silentProgress());
+  const std::map<std::string, double> tolerance{{"float32", 1e-4}, {"float16", 2e-2}, {"bfloat16", 1e-1}};
+  for (const std::string precision : {"float32", "float16", "bfloat16"}) {
+    InferenceOptions options;
+    options.device = "cuda";
+    options.precision = precision;
+    options.mirror = true;
+    options.tileBatch = 4;
+    const auto predictor = Predictor::create({folder}, options);
+    const VoxelBuffer onCuda = predictor->predictProbabilities(input, silentProgress());
+    EXPECT_EQ(predictor->report().at("accumulation_device").get<std::string>(), "cuda:0");
+    EXPECT_TRUE(onCuda.geometry.sameGrid(input.geometry));
+    EXPECT_LT(maxDifference(onCuda, onCpu), tolerance.at(precision)) << precision;
+  }
+}
+
+}  // namespace
+}  // namespace skipseg::inference

@@ -1,0 +1,36 @@
+#include "skipseg/nn/blocks/ConvNormAct.h"
+
+namespace skipseg::nn {
+
+ConvNormActImpl::ConvNormActImpl(const BlockSettings& settings, const ConvNormActOptions& options) : options_(options) {
+  ConvolutionOptions convolution;
+  convolution.spatialDims = settings.spatialDims;
+  convolution.inChannels = options.inChannels;
+  convolution.outChannels = options.outChannels;
+  convolution.kernelSize = perAxis(options.kernelSize, settings.spatialDims);
+  convolution.stride = perAxis(options.stride, settings.spatialDims);
+  convolution.dilation = perAxis(options.dilation, settings.spatialDims);
+  convolution.groups = options.groups;
+  // A bias right before a normalisation is cancelled by its mean subtraction.
+  convolution.bias = options.preActivation || settings.norm == NormKind::None;
+  conv = register_module("conv", Convolution(convolution));
+  const int64_t normalizedChannels = options.preActivation ? options.inChannels : options.outChannels;
+  norm = register_module("norm", Normalization(settings.norm, normalizedChannels, settings.normGroups));
+  if (options.activate) {
+    act = register_module("act", Activation(settings.activation, settings.negativeSlope));
+  }
+}
+
+torch::Tensor ConvNormActImpl::forward(const torch::Tensor& input) {
+  if (options_.preActivation) {
+    auto x = norm->forward(input);
+    if (act) {
+      x = act->forward(x);
+    }
+    return conv->forward(x);
+  }
+  auto x = norm->forward(conv->forward(input));
+  return act ? act->forward(x) : x;
+}
+
+}  // namespace skipseg::nn

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Builds and tests the Torch-only part of SkipSeg on a GPU machine: PyTorch 2.x with CUDA, CMake,
+# a C++ compiler, no ITK/VTK/Debian LibTorch, no internet. Missing header-only and source
+# dependencies come from the folder Pipelines/gpu-stage-deps.sh made (carried with the tree).
+#
+# Usage: bash Pipelines/gpu-check.sh [all|build|test|bench]...   (default: all = build test bench)
+# Environment: SKIPSEG_GPU_DEPS (default .gpu-deps), SKIPSEG_GPU_BUILD (default build-gpu),
+#   SKIPSEG_GPU_JOBS (default nproc), SKIPSEG_GPU_TARGETS (default: everything the Torch-only build has),
+#   SKIPSEG_BENCH_VOLUME (default 244x202x224), SKIPSEG_BENCH_ARGS (extra benchmark flags).
+# Everything is printed (and, where $OUT is set, also written to $OUT/gpu-check.log); the script stops
+# at the first failing step with "gpu-check: FAILED: <step>".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ]; then
+  exec > >(tee "$OUT/gpu-check.log") 2>&1
+fi
+PS4='+ [gpu-check] '
+set -x
+
+root=$PWD
+deps=${SKIPSEG_GPU_DEPS:-.gpu-deps}
+build=${SKIPSEG_GPU_BUILD:-build-gpu}
+jobs=${SKIPSEG_GPU_JOBS:-$(nproc)}
+phases=${*:-all}
+[ "$phases" = all ] && phases="build test bench"
+current_step=start
+trap 'rc=$?; [ $rc -ne 0 ] && echo "gpu-check: FAILED: step \"$current_step\" (exit $rc)" >&2' EXIT
+step() { current_step=$1; echo "=== gpu-check: $1 ($(date -u +%H:%M:%S)) ==="; }
+fail() { echo "gpu-check: FAILED: $*" >&2; exit 1; }
+
+step environment
+uname -a
+nvidia-smi || echo "gpu-check: nvidia-smi not available"
+command -v python3 || fail "python3 not found"
+python3 - <<'PY' || fail "python3 cannot import torch"
+import torch
+print("torch", torch.__version__, "| CUDA", torch.version.cuda, "| available", torch.cuda.is_available(),
+      "| devices", torch.cuda.device_count(), "| C++11 ABI", torch._C._GLIBCXX_USE_CXX11_ABI)
+if torch.cuda.is_available():
+    print("device 0:", torch.cuda.get_device_name(0), "capability", torch.cuda.get_device_capability(0))
+PY
+torch_dir=$(python3 -c 'import torch,os; print(os.path.join(torch.utils.cmake_prefix_path, "Torch"))')
+[ -f "$torch_dir/TorchConfig.cmake" ] || fail "no TorchConfig.cmake in $torch_dir"
+cxx11_abi=$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
+cuda_available=$(python3 -c 'import torch; print(int(torch.cuda.is_available()))')
+if [ -z "${TORCH_CUDA_ARCH_LIST:-}" ] && [ "$cuda_available" = 1 ]; then
+  # Torch's CMake otherwise probes the GPU to pick architectures; only host code is compiled here anyway.
+  export TORCH_CUDA_ARCH_LIST=$(python3 -c 'import torch; print("%d.%d" % torch.cuda.get_device_capability(0))')
+fi
+for cuda_root in /usr/local/cuda /usr/local/cuda-*; do
+  if [ -x "$cuda_root/bin/nvcc" ]; then
+    export PATH="$cuda_root/bin:$PATH" CUDAToolkit_ROOT=${CUDAToolkit_ROOT:-$cuda_root}
+    break
+  fi
+done
+command -v nvcc && nvcc --version || echo "gpu-check: nvcc not found (Torch's CMake may need the CUDA toolkit)"
+command -v cmake || fail "cmake not found"
+cmake --version
+command -v c++ || command -v g++ || fail "no C++ compiler"
+c++ --version || true
+generator="Unix Makefiles"
+command -v ninja && generator=Ninja
+
+step "dependencies ($deps)"
+prefix_path=""
+if [ -d "$deps" ]; then
+  prefix_path="$root/$deps"
+  ls "$deps" "$deps/include" || true
+else
+  echo "gpu-check: no $deps folder (run Pipelines/gpu-stage-deps.sh on a Debian machine and carry it): using what is installed"
+fi
+benchmarks=ON
+if [ "$cxx11_abi" != 1 ]; then
+  benchmarks=OFF  # the staged Google Benchmark is a prebuilt C++11-ABI library
+  echo "gpu-check: LibTorch uses the pre-C++11 ABI: benchmarks off, GoogleTest built from source"
+fi
+shared_dir="$root/../shared"
+[ -d "$deps/shared/fixtures" ] && shared_dir="$root/$deps/shared"
+
+if [[ " $phases " == *" build "* ]]; then
+  step configure
+  gtest_args=()
+  # Build GoogleTest from the staged sources when no GoogleTest package is installed.
+  [ -d "$deps/src/googletest" ] && gtest_args+=("-DSKIPSEG_GTEST_SOURCE_DIR=$root/$deps/src/googletest")
+  cmake -S . -B "$build" -G "$generator" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DSKIPSEG_TORCH_ONLY=ON \
+    -DTorch_DIR="$torch_dir" \
+    -DCMAKE_PREFIX_PATH="$prefix_path" \
+    -DSKIPSEG_BUILD_BENCHMARKS=$benchmarks \
+    -DSKIPSEG_SHARED_DIR="$shared_dir" \
+    -DCMAKE_POLICY_VERSION_MINIMUM=3.5 \
+    "${gtest_args[@]}" || fail "configure"
+
+  step "build (-j $jobs)"
+  # shellcheck disable=SC2086
+  cmake --build "$build" -j "$jobs" ${SKIPSEG_GPU_TARGETS:+--target $SKIPSEG_GPU_TARGETS} || fail "build"
+fi
+
+if [[ " $phases " == *" test "* ]]; then
+  step "tests of the Torch-only modules"
+  modules=$(sed -n 's/^skipseg_module(\(SkipSeg[A-Za-z0-9]*\).*/\1/p' Modules/*/*/skipseg-module.cmake | sort)
+  torch_modules=$(for file in Modules/Torch/*/skipseg-module.cmake; do
+    sed -n 's/^skipseg_module(\(SkipSeg[A-Za-z0-9]*\).*/\1/p' "$file"; done | paste -sd'|')
+  echo "modules: $modules"
+  echo "Torch modules: $torch_modules"
+  # Several test programs at once, each with a few CPU threads, share the machine.
+  OMP_NUM_THREADS=4 ctest --test-dir "$build" -L "$torch_modules|SkipSegCommon|SkipSegModelDescription" \
+    --output-on-failure -j 8 --timeout 900 || fail "tests"
+
+  step "CUDA tests"
+  cuda_log=$(mktemp)
+  ctest --test-dir "$build" -R Cuda -V --timeout 900 2>&1 | tee "$cuda_log" || fail "CUDA tests"
+  if [ "$cuda_available" = 1 ]; then
+    if grep -q "Skipped" "$cuda_log"; then
+      grep -E "Skipped|SKIPPED" "$cuda_log" | head -20
+      fail "CUDA tests were skipped although PyTorch sees a GPU (the C++ build does not, or a fixture is missing)"
+    fi
+    grep -cE "Test +#[0-9]+: .*Cuda.* Passed" "$cuda_log" || fail "no CUDA test ran"
+  fi
+fi
+
+if [[ " $phases " == *" bench "* ]]; then
+  step "inference benchmark"
+  bench="$build/bin/SkipSegInferenceBenchmark"
+  if [ -x "$bench" ]; then
+    device=cpu
+    [ "$cuda_available" = 1 ] && device=cuda
+    # shellcheck disable=SC2086
+    "$bench" --device=$device --volume="${SKIPSEG_BENCH_VOLUME:-244x202x224}" --tile-batch=1 \
+      --model="$shared_dir/fixtures/torchscript_unet3d/model.pt" ${SKIPSEG_BENCH_ARGS:-} || fail "benchmark"
+    # shellcheck disable=SC2086
+    "$bench" --device=$device --volume="${SKIPSEG_BENCH_VOLUME:-244x202x224}" --tile-batch=4 \
+      --networks=resunet ${SKIPSEG_BENCH_ARGS:-} || fail "benchmark (tile batch 4)"
+  else
+    echo "gpu-check: $bench not built (Google Benchmark missing or pre-C++11 ABI): no benchmark"
+  fi
+fi
+step done
+echo "gpu-check: OK"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Run on the Debian development machine before Pipelines/gpu-check.sh: copies what a GPU machine
+# lacks (it has PyTorch, CMake and a compiler, but no Debian packages and no internet) into one
+# git-ignored folder that travels with the working tree:
+#   include/nlohmann, share/cmake/nlohmann_json   nlohmann-json (header-only)
+#   include/spdlog, include/fmt                   spdlog + fmt, used header-only there
+#   src/googletest                                GoogleTest sources, built there with SkipSeg's flags
+#   include/benchmark, lib/<arch>/...benchmark... Google Benchmark (prebuilt; used only with the C++11 ABI)
+#   shared/fixtures/{torchscript_unet3d,nnunet_v2_plain3d}  the model fixtures the Torch tests read
+# Usage: bash Pipelines/gpu-stage-deps.sh [FOLDER]   (default .gpu-deps; then carry that folder)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=${1:-.gpu-deps}
+arch=x86_64-linux-gnu
+shared=${SKIPSEG_SHARED_DIR:-../shared}
+
+need() { [ -e "$1" ] || { echo "gpu-stage-deps: missing $1 (install $2)" >&2; exit 1; }; }
+need /usr/include/nlohmann/json.hpp nlohmann-json3-dev
+need /usr/include/spdlog/spdlog.h libspdlog-dev
+need /usr/include/fmt/format-inl.h libfmt-dev
+need /usr/src/googletest/googletest/CMakeLists.txt googletest
+
+rm -rf "$dest"
+mkdir -p "$dest/include" "$dest/share/cmake" "$dest/src" "$dest/lib/$arch/cmake" "$dest/shared/fixtures"
+cp -a /usr/include/nlohmann /usr/include/spdlog /usr/include/fmt "$dest/include/"
+cp -a /usr/share/cmake/nlohmann_json "$dest/share/cmake/"
+cp -a /usr/src/googletest "$dest/src/"
+if [ -d /usr/include/benchmark ] && [ -d /usr/lib/$arch/cmake/benchmark ]; then
+  cp -a /usr/include/benchmark "$dest/include/"
+  cp -a /usr/lib/$arch/cmake/benchmark "$dest/lib/$arch/cmake/"
+  cp -a /usr/lib/$arch/libbenchmark*.so* /usr/lib/$arch/libbenchmark*.a "$dest/lib/$arch/" 2>/dev/null || true
+fi
+for fixture in torchscript_unet3d nnunet_v2_plain3d; do
+  if [ -d "$shared/fixtures/$fixture" ]; then
+    cp -a "$shared/fixtures/$fixture" "$dest/shared/fixtures/"
+  else
+    echo "gpu-stage-deps: fixture $shared/fixtures/$fixture not found: tests that need it will skip there" >&2
+  fi
+done
+
+# The folder must not be committed: ignore it locally (it is carried, not tracked).
+if [ -d .git ] && ! grep -qxF "/$dest/" .git/info/exclude 2>/dev/null; then
+  echo "/$dest/" >>.git/info/exclude
+fi
+du -sh "$dest"
+echo "staged $dest; on the GPU machine: bash Pipelines/gpu-check.sh (carry \"$dest\")"
