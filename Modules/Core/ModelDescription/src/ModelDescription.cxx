@@ -146,6 +146,7 @@ ModelDescription ModelDescription::fromJson(const Json& json, const std::string&
                 [](const LabelInfo& a, const LabelInfo& b) { return a.id < b.id; });
     }
     description.mirrorAxes = json.value("mirror_axes", std::vector<int>{});
+    description.cropToNonZero = json.value("crop_to_nonzero", false);
     if (json.contains("provenance")) {
       description.provenance = json.at("provenance");
     }
@@ -180,6 +181,7 @@ Json ModelDescription::toJson() const {
   }
   json["labels"] = labelsJson;
   json["mirror_axes"] = mirrorAxes;
+  json["crop_to_nonzero"] = cropToNonZero;
   json["provenance"] = provenance;
   return json;
 }

@@ -25,6 +25,7 @@ TEST(ModelDescription, ReadsTheTorchScriptFixtureKeys) {
 TEST(ModelDescription, JsonRoundTripKeepsEverything) {
   auto description = skipseg::ModelDescription::fromJson(skipseg::Json::parse(kFixtureJson), "model.pt");
   description.mirrorAxes = {0, 2};
+  description.cropToNonZero = true;
   const auto again = skipseg::ModelDescription::fromJson(description.toJson(), "again");
   EXPECT_EQ(again.toJson(), description.toJson());
 }

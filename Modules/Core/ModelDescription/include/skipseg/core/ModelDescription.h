@@ -50,6 +50,9 @@ struct ModelDescription {
   std::string output = "logits";             ///< "logits" or "probabilities"
   std::vector<LabelInfo> labels;             ///< output channel c has label labels[c].id
   std::vector<int> mirrorAxes;               ///< spatial tensor axes that test-time mirroring may flip
+  /// Crop the scan to its non-zero bounding box before resampling (nnU-Net's preprocessing); the
+  /// labels outside the box are background.
+  bool cropToNonZero = false;
   std::string source;                        ///< where it came from (file path), for logs and errors
   Json provenance = Json::object();          ///< trained on what, when, with which SkipSeg version
 

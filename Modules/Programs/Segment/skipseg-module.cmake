@@ -1,0 +1,5 @@
+skipseg_module(SkipSegProgramSegment
+  DESCRIPTION "skipseg-segment: options and entry point (a scan and a model in, labels in the scan's geometry out)"
+  DEPENDS SkipSegCommandLine
+  PRIVATE_DEPENDS SkipSegSegmentation SkipSegImageIO
+  TEST_DEPENDS SkipSegImageIO SkipSegSegmentation)

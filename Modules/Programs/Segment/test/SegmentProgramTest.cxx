@@ -1,0 +1,161 @@
+// skipseg-segment as users run it: real scans, the fixtures' models, errors, and Slicer's way.
+#include "skipseg/core/JsonFile.h"
+#include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageReader.h"
+#include "skipseg/io/ImageWriter.h"
+#include "skipseg/programs/SegmentProgram.h"
+#include "skipseg/testing/RunProgram.h"
+#include "skipseg/testing/SlicerInvocation.h"
+#include "skipseg/testing/TemporaryDirectory.h"
+#include "skipseg/testing/TestData.h"
+
+#include <gtest/gtest.h>
+#include <itkImageFileReader.h>
+#include <itkVectorImage.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+namespace {
+
+using skipseg::testing::runProgram;
+using skipseg::testing::TemporaryDirectory;
+
+std::set<unsigned> labelsPresent(const skipseg::io::LabelImage* labels) {
+  const auto count = labels->GetBufferedRegion().GetNumberOfPixels();
+  const auto* values = labels->GetBufferPointer();
+  return std::set<unsigned>(values, values + count);
+}
+
+void expectOnTheScan(const std::string& labelsPath, const std::string& scanPath) {
+  auto labels = skipseg::io::readLabelImage(labelsPath);
+  auto scan = skipseg::io::readImage(scanPath).image;
+  EXPECT_TRUE(skipseg::io::geometryOf(labels.GetPointer()).sameGrid(skipseg::io::geometryOf(scan.GetPointer()), 1e-5))
+      << "labels " << skipseg::io::geometryOf(labels.GetPointer()).describe() << " vs scan "
+      << skipseg::io::geometryOf(scan.GetPointer()).describe();
+}
+
+TEST(SegmentProgram, TorchScriptFixtureOnRealCtWritesLabelsSidecarAndProbabilities) {
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
+  SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
+  TemporaryDirectory folder;
+  const int code = skipseg::programs::segmentMain({"--input", scan, "--model", model, "--output",
+                                                   folder.file("labels.nii.gz"), "--probabilities",
+                                                   folder.file("probabilities.nrrd"), "--threads", "2",
+                                                   "--log-level", "warning"});
+  ASSERT_EQ(code, 0);
+  expectOnTheScan(folder.file("labels.nii.gz"), scan);
+  const auto present = labelsPresent(skipseg::io::readLabelImage(folder.file("labels.nii.gz")).GetPointer());
+  for (const unsigned label : present) {
+    EXPECT_LE(label, 2u);
+  }
+
+  const auto sidecar = skipseg::readJsonFile(folder.file("labels.json"));
+  for (const char* stage : {"read", "preprocess", "network", "resample", "write", "total"}) {
+    EXPECT_TRUE(sidecar["timings_seconds"].contains(stage)) << stage;
+  }
+  EXPECT_EQ(sidecar["model"]["orientation"], "RAS");
+  EXPECT_EQ(sidecar["models"][0], model);
+  EXPECT_TRUE(sidecar["labels"].contains("liver"));
+
+  skipseg::io::registerImageIOFactories();
+  auto reader = itk::ImageFileReader<itk::VectorImage<float, 3>>::New();
+  reader->SetFileName(folder.file("probabilities.nrrd"));
+  reader->Update();
+  EXPECT_EQ(reader->GetOutput()->GetNumberOfComponentsPerPixel(), 3u);
+  EXPECT_TRUE(skipseg::io::geometryOf(reader->GetOutput())
+                  .sameGrid(skipseg::io::geometryOf(skipseg::io::readImage(scan).image.GetPointer()), 1e-5));
+  // Probabilities of a voxel sum to one.
+  itk::VectorImage<float, 3>::IndexType index{{40, 50, 10}};
+  const auto pixel = reader->GetOutput()->GetPixel(index);
+  EXPECT_NEAR(pixel[0] + pixel[1] + pixel[2], 1.0, 1e-4);
+}
+
+TEST(SegmentProgram, NnUNetFolderOnDicomSeriesGivesLabelsOnTheSeriesGrid) {
+  SKIPSEG_REQUIRE_SHARED_DATA(series, "totalsegmentator/example_ct_dicom");
+  SKIPSEG_REQUIRE_FIXTURE(model, "nnunet_v2_plain3d");
+  TemporaryDirectory folder;
+  const int code = skipseg::programs::segmentMain({"--input", series, "--model", model, "--output",
+                                                   folder.file("labels.nrrd"), "--threads", "2", "--overlap", "0",
+                                                   "--largest-component", "per-label", "--log-level", "warning"});
+  ASSERT_EQ(code, 0);
+  expectOnTheScan(folder.file("labels.nrrd"), series);
+  const auto sidecar = skipseg::readJsonFile(folder.file("labels.json"));
+  EXPECT_EQ(sidecar["model"]["axis_order"], "zyx");
+  EXPECT_TRUE(sidecar["model"]["crop_to_nonzero"].get<bool>());
+  EXPECT_TRUE(sidecar["postprocessing"].contains("largest_component"));
+}
+
+TEST(SegmentProgram, MissingScanIsOneLineExitThreeAndNothingWritten) {
+  SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
+  TemporaryDirectory folder;
+  const auto result = runProgram("skipseg-segment", {"--input", folder.file("absent.nii.gz"), "--model", model,
+                                                     "--output", folder.file("out/labels.nii.gz")});
+  EXPECT_EQ(result.exitCode, 3);
+  // The scan is checked before the model is loaded: the error is the only thing said.
+  EXPECT_EQ(result.standardError, "skipseg-segment: error: " + folder.file("absent.nii.gz") + ": no such file or folder\n");
+  EXPECT_EQ(folder.listing(), "");
+}
+
+TEST(SegmentProgram, UnreadableModelIsBadInputNamingTheModel) {
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
+  TemporaryDirectory folder;
+  { std::ofstream(folder.file("broken.pt")) << "not a model"; }
+  const auto result = runProgram("skipseg-segment", {"--input", scan, "--model", folder.file("broken.pt"),
+                                                     "--output", folder.file("labels.nii.gz")});
+  EXPECT_EQ(result.exitCode, 3) << result.standardError;
+  EXPECT_NE(result.standardError.find(folder.file("broken.pt")), std::string::npos) << result.standardError;
+  EXPECT_EQ(folder.listing(), "broken.pt");
+}
+
+TEST(SegmentProgram, BadOptionValuesAreUsageErrors) {
+  TemporaryDirectory folder;
+  const auto overlap = runProgram("skipseg-segment", {"--input", "a.nii", "--output", folder.file("l.nii.gz"),
+                                                      "--model", "m.pt", "--overlap", "1.5"});
+  EXPECT_EQ(overlap.exitCode, 2);
+  EXPECT_EQ(overlap.standardError, "skipseg-segment: error: --overlap must be in [0, 1)\n");
+  const auto mirror = runProgram("skipseg-segment", {"a.nii", folder.file("l.nii.gz"), "--mirror", "some"});
+  EXPECT_EQ(mirror.exitCode, 2);
+  EXPECT_EQ(mirror.standardError, "skipseg-segment: error: --mirror must be one of off|all, not \"some\"\n");
+  EXPECT_EQ(folder.listing(), "");
+}
+
+// Slicer reads --xml, then passes NRRD temporaries by index and every option by its long flag.
+TEST(SegmentProgram, RunsExactlyAsSlicerWouldWithNrrdInAndOut) {
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
+  SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
+  TemporaryDirectory folder;
+  const auto parameters = skipseg::testing::slicerParametersOf("skipseg-segment");
+  const auto commandLine = skipseg::testing::slicerCommandLine(
+      parameters, {{"model", {model}}, {"threads", {"2"}}, {"largest-component", {"per-label"}}}, folder.path());
+  ASSERT_EQ(commandLine.files.count("input"), 1u);
+  ASSERT_EQ(commandLine.files.count("output"), 1u);
+  const std::string input = commandLine.files.at("input");
+  const std::string output = commandLine.files.at("output");
+  EXPECT_EQ(input.substr(input.size() - 5), ".nrrd");
+  skipseg::io::writeImage(skipseg::io::readImage(scan).image.GetPointer(), input);
+
+  auto arguments = commandLine.arguments;
+  const auto result = runProgram("skipseg-segment", arguments);
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  expectOnTheScan(output, scan);
+}
+
+TEST(SegmentProgram, XmlDescribesInputScalarAndOutputLabelImages) {
+  const auto parameters = skipseg::testing::slicerParametersOf("skipseg-segment");
+  const auto input = std::find_if(parameters.begin(), parameters.end(), [](const auto& p) { return p.name == "input"; });
+  const auto output = std::find_if(parameters.begin(), parameters.end(), [](const auto& p) { return p.name == "output"; });
+  ASSERT_NE(input, parameters.end());
+  ASSERT_NE(output, parameters.end());
+  EXPECT_EQ(input->element, "image");
+  EXPECT_EQ(input->type, "scalar");
+  EXPECT_EQ(input->channel, "input");
+  EXPECT_EQ(input->index, 0);
+  EXPECT_EQ(output->type, "label");
+  EXPECT_EQ(output->channel, "output");
+  EXPECT_EQ(output->index, 1);
+  EXPECT_EQ(output->fileExtensions.front(), ".nrrd");
+}
+
+}  // namespace

@@ -1,0 +1,5 @@
+skipseg_module(SkipSegSegmentation
+  DESCRIPTION "The segmentation pipeline of one case: read, reorient, crop, resample, normalise, predict, map back to the native grid in bounded memory, clean up, write labels, probabilities, sidecar and pictures"
+  DEPENDS SkipSegCommon SkipSegModelDescription SkipSegImageIO SkipSegInference
+  PRIVATE_DEPENDS SkipSegPreprocessing SkipSegPostprocessing SkipSegRender
+  EXTERNAL ITK)

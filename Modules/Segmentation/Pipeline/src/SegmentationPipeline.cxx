@@ -1,0 +1,228 @@
+#include "skipseg/segmentation/SegmentationPipeline.h"
+
+#include "CaseOutputs.h"
+#include "ModelGridPreprocessing.h"
+
+#include "skipseg/core/Error.h"
+#include "skipseg/core/StageTimer.h"
+#include "skipseg/core/Version.h"
+#include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageWriter.h"
+#include "skipseg/io/Orientation.h"
+#include "skipseg/postprocessing/Components.h"
+#include "skipseg/preprocessing/BackMapping.h"
+#include "skipseg/render/RenderSegmentation.h"
+
+#include <itkImageRegionConstIterator.h>
+#include <itkVersion.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+namespace skipseg::segmentation {
+
+struct PreparedCase {
+  CaseRequest request;
+  ModelGridInput modelInput;
+  StageTimer timer;
+};
+
+struct SegmentationPipeline::Impl {
+  std::vector<std::string> modelPaths;
+  PipelineOptions options;
+  std::unique_ptr<inference::Predictor> predictor;
+  io::LabelImage::Pointer lastLabels;
+};
+
+namespace {
+
+std::vector<preprocessing::LabelValue> labelIdsOf(const ModelDescription& description) {
+  std::vector<preprocessing::LabelValue> ids;
+  for (const auto& label : description.labels) {
+    ids.push_back(static_cast<preprocessing::LabelValue>(label.id));
+  }
+  return ids;
+}
+
+void postprocess(io::LabelImage& labels, const PipelineOptions& options, Json& record) {
+  using namespace skipseg::postprocessing;
+  if (options.largestComponent != LargestComponent::None) {
+    ComponentOptions componentOptions;
+    componentOptions.scope = options.largestComponent == LargestComponent::PerLabel ? ComponentScope::PerLabel
+                                                                                    : ComponentScope::AllForeground;
+    const auto report = keepLargestComponent(labels, componentOptions);
+    record["largest_component"] = {{"components_removed", report.componentsRemoved},
+                                   {"voxels_removed", report.voxelsRemoved}};
+  }
+  if (options.minimumComponentMm3 > 0) {
+    const auto report = removeSmallComponents(labels, options.minimumComponentMm3);
+    record["small_components"] = {{"minimum_mm3", options.minimumComponentMm3},
+                                  {"components_removed", report.componentsRemoved},
+                                  {"voxels_removed", report.voxelsRemoved}};
+  }
+  if (options.fillHoles) {
+    record["holes_filled_voxels"] = fillHoles(labels);
+  }
+}
+
+// Voxel count and volume of every label present, for the sidecar and the log.
+Json labelVolumes(const io::LabelImage& labels, const ModelDescription& description) {
+  std::map<unsigned, std::size_t> counts;
+  itk::ImageRegionConstIterator<io::LabelImage> it(&labels, labels.GetBufferedRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    ++counts[it.Get()];
+  }
+  const auto spacing = labels.GetSpacing();
+  const double voxelVolume = spacing[0] * spacing[1] * spacing[2];
+  Json volumes = Json::object();
+  for (const auto& label : description.labels) {
+    if (label.id == 0) {
+      continue;
+    }
+    const std::size_t count = counts.count(static_cast<unsigned>(label.id)) ? counts[static_cast<unsigned>(label.id)] : 0;
+    volumes[label.name] = {{"id", label.id}, {"voxels", count}, {"volume_mm3", static_cast<double>(count) * voxelVolume}};
+  }
+  return volumes;
+}
+
+}  // namespace
+
+SegmentationPipeline::SegmentationPipeline(const std::vector<std::string>& modelPaths, const PipelineOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  if (modelPaths.empty()) {
+    throw usageError("--model is required (see --help)");
+  }
+  impl_->modelPaths = modelPaths;
+  impl_->options = options;
+  impl_->predictor = inference::Predictor::create(modelPaths, options.inference);
+}
+
+SegmentationPipeline::~SegmentationPipeline() = default;
+
+const ModelDescription& SegmentationPipeline::description() const { return impl_->predictor->description(); }
+
+io::LabelImage::Pointer SegmentationPipeline::lastLabels() const { return impl_->lastLabels; }
+
+std::unique_ptr<PreparedCase> SegmentationPipeline::prepare(const CaseRequest& request) const {
+  if (request.outputLabels.empty()) {
+    throw usageError("--output is required (see --help)");
+  }
+  auto prepared = std::make_unique<PreparedCase>();
+  prepared->request = request;
+  prepared->modelInput = prepareModelGridInput(request.inputs, request.read, description(),
+                                               preprocessing::parseInterpolation(impl_->options.interpolation,
+                                                                                 "--interpolation"),
+                                               prepared->timer);
+  return prepared;
+}
+
+CaseResult SegmentationPipeline::finish(PreparedCase& prepared, ProgressReporter& progress) {
+  const ModelDescription& model = description();
+  const CaseRequest& request = prepared.request;
+  ModelGridInput& input = prepared.modelInput;
+  StageTimer& timer = prepared.timer;
+
+  timer.start("network");
+  progress.start("network", "sliding-window inference on " + input.modelGrid.describe());
+  VoxelBuffer probabilities = impl_->predictor->predictProbabilities(input.voxels, progress);
+  progress.finish();
+  input.voxels = VoxelBuffer();  // the normalised input is no longer needed
+  timer.stop();
+
+  timer.start("resample");
+  preprocessing::BackMappingOptions backMapping;
+  backMapping.slabSlices = impl_->options.slabSlices;
+  backMapping.threads = static_cast<unsigned>(std::max(0, impl_->options.inference.threads));
+  const auto labelIds = labelIdsOf(model);
+  io::LabelImage::Pointer labels =
+      preprocessing::mapScoresToNativeLabels(probabilities, input.nativeGeometry, labelIds, backMapping);
+  VoxelBuffer nativeProbabilities;
+  if (!request.outputProbabilities.empty()) {
+    nativeProbabilities = preprocessing::mapScoresToNativeGrid(probabilities, input.nativeGeometry, labelIds, backMapping);
+  }
+  probabilities = VoxelBuffer();
+  timer.stop();
+
+  Json postprocessRecord = Json::object();
+  timer.start("postprocess");
+  postprocess(*labels, impl_->options, postprocessRecord);
+  timer.stop();
+
+  timer.start("write");
+  CaseOutputs outputs;  // removes everything it wrote unless the case completes
+  outputs.writeLabels(*labels, request.outputLabels);
+  if (!request.outputProbabilities.empty()) {
+    outputs.writeProbabilities(nativeProbabilities, request.outputProbabilities);
+  }
+  timer.stop();
+  if (!request.renderDirectory.empty()) {
+    timer.start("render");
+    auto image = input.nativeImage;
+    render::RenderOptions renderOptions;
+    const auto rendered = render::renderSegmentation(*labels, image.GetPointer(), model.labels,
+                                                     request.renderDirectory, renderOptions, progress);
+    outputs.adopt(rendered.files);
+    timer.stop();
+  }
+
+  Json sidecar;
+  sidecar["skipseg_version"] = version();
+  sidecar["itk_version"] = itk::Version::GetITKVersion();
+  sidecar["inputs"] = request.inputs;
+  sidecar["native_geometry"] = {{"size", input.nativeGeometry.size},
+                                {"spacing", input.nativeGeometry.spacing},
+                                {"origin", input.nativeGeometry.origin},
+                                {"direction", input.nativeGeometry.direction},
+                                {"orientation", io::orientationCode(input.nativeGeometry)}};
+  sidecar["model_grid"] = {{"size", input.modelGrid.size},
+                           {"spacing", input.modelGrid.spacing},
+                           {"orientation", io::orientationCode(input.modelGrid)},
+                           {"cropped_to_nonzero", input.cropped}};
+  sidecar["models"] = impl_->modelPaths;
+  sidecar["model"] = model.toJson();
+  sidecar["inference"] = impl_->predictor->report();
+  sidecar["options"] = request.commandLine;
+  sidecar["postprocessing"] = postprocessRecord;
+  sidecar["labels"] = labelVolumes(*labels, model);
+  sidecar["outputs"] = outputs.files();
+  sidecar["timings_seconds"] = timer.toJson();
+
+  const std::string sidecarPath = request.sidecar.empty() ? defaultSidecarPath(request.outputLabels) : request.sidecar;
+  if (sidecarPath != "-") {
+    outputs.writeJson(sidecar, sidecarPath);
+  }
+  outputs.keep();
+  impl_->lastLabels = labels;
+  spdlog::info("segmented {} with {} model(s) into {} in {:.2f} s", request.inputs.front(), impl_->modelPaths.size(),
+               request.outputLabels, timer.totalSeconds());
+  return CaseResult{sidecar, outputs.files()};
+}
+
+CaseResult SegmentationPipeline::run(const CaseRequest& request, ProgressReporter& progress) {
+  auto prepared = prepare(request);
+  return finish(*prepared, progress);
+}
+
+std::string defaultSidecarPath(const std::string& labelsPath) {
+  std::filesystem::path path(labelsPath);
+  std::string name = path.filename().string();
+  for (const char* extension : {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"}) {
+    const std::string suffix(extension);
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      name.resize(name.size() - suffix.size());
+      break;
+    }
+  }
+  return (path.parent_path() / (name + ".json")).string();
+}
+
+LargestComponent parseLargestComponent(const std::string& text) {
+  if (text == "none") return LargestComponent::None;
+  if (text == "per-label") return LargestComponent::PerLabel;
+  if (text == "foreground") return LargestComponent::Foreground;
+  throw usageError("--largest-component must be none, per-label or foreground, not \"" + text + "\"");
+}
+
+}  // namespace skipseg::segmentation

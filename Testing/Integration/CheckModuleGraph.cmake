@@ -1,0 +1,15 @@
+# Fails when the Mermaid block of Documentation/Architecture.md differs from the graph that the
+# module declarations produce (<build>/module-graph.mmd).
+file(READ "${GRAPH}" generated)
+file(READ "${DOCUMENT}" document)
+string(FIND "${document}" "```mermaid\n" begin)
+if(begin EQUAL -1)
+  message(FATAL_ERROR "${DOCUMENT}: no ```mermaid block")
+endif()
+math(EXPR begin "${begin} + 11")
+string(SUBSTRING "${document}" ${begin} -1 rest)
+string(FIND "${rest}" "```" end)
+string(SUBSTRING "${rest}" 0 ${end} documented)
+if(NOT documented STREQUAL generated)
+  message(FATAL_ERROR "${DOCUMENT}: the module graph is out of date; replace its mermaid block with ${GRAPH}:\n${generated}")
+endif()
