@@ -1,11 +1,12 @@
 #include "skipseg/batch/BatchProgram.h"
 #include "skipseg/batch/ChecksumWorker.h"
+#include "skipseg/programs/SegmentBatchWorker.h"
 
-// The workers skipseg-batch offers. test-checksum is a test worker (checksums, no model) that the Slurm
-// and kill tests use; the segmentation worker ("segment", the default --worker) is added here once the
-// segmentation program provides it.
+// The workers skipseg-batch offers: "segment" (the default --worker) segments each scan as
+// skipseg-segment does; "test-checksum" (checksums, no model) serves the Slurm and kill tests.
 int main(int argc, char** argv) {
   skipseg::batch::WorkerRegistry workers;
+  workers.add(skipseg::programs::segmentWorkerType());
   workers.add(skipseg::batch::checksumWorkerType());
   return skipseg::batch::batchMain({argv + 1, argv + argc}, workers);
 }

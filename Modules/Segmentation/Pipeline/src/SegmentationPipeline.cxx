@@ -24,7 +24,6 @@
 namespace skipseg::segmentation {
 
 struct PreparedCase {
-  CaseRequest request;
   ModelGridInput modelInput;
   StageTimer timer;
 };
@@ -105,12 +104,10 @@ const ModelDescription& SegmentationPipeline::description() const { return impl_
 
 io::LabelImage::Pointer SegmentationPipeline::lastLabels() const { return impl_->lastLabels; }
 
-std::unique_ptr<PreparedCase> SegmentationPipeline::prepare(const CaseRequest& request) const {
-  if (request.outputLabels.empty()) {
-    throw usageError("--output is required (see --help)");
-  }
-  auto prepared = std::make_unique<PreparedCase>();
-  prepared->request = request;
+void PreparedCaseDeleter::operator()(PreparedCase* prepared) const { delete prepared; }
+
+PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const {
+  PreparedCasePtr prepared(new PreparedCase);
   prepared->modelInput = prepareModelGridInput(request.inputs, request.read, description(),
                                                preprocessing::parseInterpolation(impl_->options.interpolation,
                                                                                  "--interpolation"),
@@ -118,9 +115,11 @@ std::unique_ptr<PreparedCase> SegmentationPipeline::prepare(const CaseRequest& r
   return prepared;
 }
 
-CaseResult SegmentationPipeline::finish(PreparedCase& prepared, ProgressReporter& progress) {
+CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseRequest& request, ProgressReporter& progress) {
+  if (request.outputLabels.empty()) {
+    throw usageError("--output is required (see --help)");
+  }
   const ModelDescription& model = description();
-  const CaseRequest& request = prepared.request;
   ModelGridInput& input = prepared.modelInput;
   StageTimer& timer = prepared.timer;
 
@@ -201,8 +200,11 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, ProgressReporter
 }
 
 CaseResult SegmentationPipeline::run(const CaseRequest& request, ProgressReporter& progress) {
+  if (request.outputLabels.empty()) {
+    throw usageError("--output is required (see --help)");
+  }
   auto prepared = prepare(request);
-  return finish(*prepared, progress);
+  return finish(*prepared, request, progress);
 }
 
 std::string defaultSidecarPath(const std::string& labelsPath) {

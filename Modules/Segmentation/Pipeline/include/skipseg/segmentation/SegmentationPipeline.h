@@ -44,8 +44,13 @@ struct CaseRequest {
   Json commandLine = Json::object();   ///< options as given, recorded in the sidecar
 };
 
-/// A case read and preprocessed, waiting for the network (lets batch work read ahead).
+/// A case read and preprocessed, waiting for the network (lets batch work read ahead). Opaque:
+/// the deleter lets callers hold one without seeing its (ITK-heavy) definition.
 struct PreparedCase;
+struct PreparedCaseDeleter {
+  void operator()(PreparedCase* prepared) const;
+};
+using PreparedCasePtr = std::unique_ptr<PreparedCase, PreparedCaseDeleter>;
 
 struct CaseResult {
   Json sidecar;                        ///< what was run and how long each stage took
@@ -62,10 +67,10 @@ public:
 
   const ModelDescription& description() const;
 
-  /// read + preprocess. Thread-safe (no model state involved).
-  std::unique_ptr<PreparedCase> prepare(const CaseRequest& request) const;
-  /// network + resample + postprocess + write. One case at a time per pipeline.
-  CaseResult finish(PreparedCase& prepared, ProgressReporter& progress);
+  /// read + preprocess of request.inputs. Thread-safe (no model state involved).
+  PreparedCasePtr prepare(const CaseRequest& request) const;
+  /// network + resample + postprocess + write to the outputs `request` names. One case at a time per pipeline.
+  CaseResult finish(PreparedCase& prepared, const CaseRequest& request, ProgressReporter& progress);
   /// prepare + finish.
   CaseResult run(const CaseRequest& request, ProgressReporter& progress);
 

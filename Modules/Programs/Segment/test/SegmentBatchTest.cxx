@@ -1,0 +1,67 @@
+// skipseg-batch with the segment worker over a folder where one scan is corrupt.
+#include "skipseg/core/JsonFile.h"
+#include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageReader.h"
+#include "skipseg/io/ImageWriter.h"
+#include "skipseg/testing/RunProgram.h"
+#include "skipseg/testing/TemporaryDirectory.h"
+#include "skipseg/testing/TestData.h"
+
+#include <gtest/gtest.h>
+#include <itkImageRegionIteratorWithIndex.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+using skipseg::io::FloatImage;
+
+FloatImage::Pointer ramp(unsigned size, double spacing) {
+  auto image = FloatImage::New();
+  FloatImage::SizeType extent{{size, size + 3, size / 2}};
+  image->SetRegions(FloatImage::RegionType(extent));
+  image->SetSpacing(spacing);
+  image->Allocate();
+  itk::ImageRegionIteratorWithIndex<FloatImage> it(image, image->GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    it.Set(static_cast<float>(it.GetIndex()[0] * (it.GetIndex()[1] > static_cast<long>(size / 2) ? 1 : -1)));
+  }
+  return image;
+}
+
+TEST(SegmentBatch, GoodCasesAreDoneTheCorruptOneFailsAndARerunSkipsTheDoneOnes) {
+  skipseg::testing::TemporaryDirectory input;
+  skipseg::testing::TemporaryDirectory output;
+  std::filesystem::create_directories(input.file("site-a"));
+  skipseg::io::writeImage(ramp(30, 1.5).GetPointer(), input.file("site-a/first.nii.gz"));
+  skipseg::io::writeImage(ramp(24, 2.0).GetPointer(), input.file("second.nrrd"));
+  { std::ofstream(input.file("broken.nii.gz")) << "not a scan"; }
+  const std::string model = skipseg::testing::sourcePath("Data/Testing/derivative_ras_xyz.pt");
+  const std::vector<std::string> arguments = {"--model", model, "--input", input.path(), "--output-dir", output.path(),
+                                              "--device", "cpu", "--threads", "1"};
+
+  const auto first = skipseg::testing::runProgram("skipseg-batch", arguments);
+  EXPECT_EQ(first.exitCode, 1) << first.standardError;
+  const auto summary = skipseg::readJsonFile(output.file("skipseg-summary.json"));
+  EXPECT_EQ(summary["counts"]["done"], 2);
+  EXPECT_EQ(summary["counts"]["failed"], 1);
+  EXPECT_NE(first.standardError.find("broken.nii.gz"), std::string::npos) << first.standardError;
+
+  for (const auto& [labels, scan] : {std::pair<std::string, std::string>{"site-a_first.nii.gz", "site-a/first.nii.gz"},
+                                     {"second.nii.gz", "second.nrrd"}}) {
+    ASSERT_TRUE(std::filesystem::exists(output.file(labels))) << output.listing();
+    const auto written = skipseg::io::readLabelImage(output.file(labels));
+    const auto original = skipseg::io::readImage(input.file(scan)).image;
+    EXPECT_TRUE(skipseg::io::geometryOf(written.GetPointer()).sameGrid(skipseg::io::geometryOf(original.GetPointer())));
+  }
+  EXPECT_FALSE(std::filesystem::exists(output.file("broken.nii.gz")));
+
+  const auto second = skipseg::testing::runProgram("skipseg-batch", arguments);
+  EXPECT_EQ(second.exitCode, 1);
+  const auto again = skipseg::readJsonFile(output.file("skipseg-summary.json"));
+  EXPECT_EQ(again["counts"]["skipped"], 2);
+  EXPECT_EQ(again["counts"]["failed"], 1);
+}
+
+}  // namespace
