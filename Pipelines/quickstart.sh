@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Quickstart on a fresh Debian bookworm machine: installs what SkipSeg needs (when run as root), builds it,
-# then shows a real scan's geometry and converts it, keeping every voxel where it was in the patient.
-# The scan is ch2 (a T1 MRI at 1 mm, from the mricron-data package). Outputs go to ./quickstart-output
-# (or the folder given as the first argument).
+# Quickstart on a fresh Debian bookworm machine: installs what SkipSeg needs (when run as root), builds
+# the programs, and runs the main job on a real scan: ch2, a T1 brain MRI at 1 mm from the mricron-data
+# package, segmented with the demonstration model SkipSeg ships (Data/Models/brain-demo.ssm: left and
+# right cerebrum, cerebellum; trained by SkipSeg on this one scan, not a clinical model).
+# Writes into ./quickstart-output (or the folder given as the first argument):
+#   ch2-info.json          the scan's geometry as skipseg-info reports it
+#   ch2-labels.nii.gz      the labels, on exactly the scan's grid
+#   ch2-labels.json        what was run: model, options, timings per stage, label volumes
+#   render/*.vtp           one mesh per label in world (LPS) coordinates, for 3D Slicer or ParaView
+#   render/slices.png      axial, coronal and sagittal slices with the labels over the scan
+#   render/surfaces.png    a 3D picture of the meshes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 output="${1:-quickstart-output}"
@@ -15,15 +22,18 @@ if [ ! -f "$scan" ]; then
   echo "quickstart.sh: $scan is missing: install mricron-data (sudo bash Pipelines/install-dependencies.sh)" >&2
   exit 3
 fi
-bash Pipelines/build.sh --target skipseg-info skipseg-convert
+bash Pipelines/build.sh --target skipseg-info skipseg-segment
 bin=build/release/bin
 mkdir -p "$output"
 
-echo "== The scan as stored: size, spacing, origin, direction, orientation code, pixel type, value range"
+echo "== The scan: size, spacing, origin, direction, orientation code, pixel type, value range"
 "$bin/skipseg-info" "$scan" | tee "$output/ch2-info.json"
 
-echo "== Converted to NRRD and reoriented to LPS (ITK's and DICOM's axis order); world positions unchanged"
-"$bin/skipseg-convert" "$scan" "$output/ch2-lps.nrrd" --orient LPS
-"$bin/skipseg-info" "$output/ch2-lps.nrrd" | tee "$output/ch2-lps-info.json"
+echo "== Segmenting with the shipped demonstration model (no --model: the default)"
+"$bin/skipseg-segment" --input "$scan" --output "$output/ch2-labels.nii.gz" \
+  --largest-component per-label --render "$output/render"
 
-echo "quickstart.sh: done; outputs in $output"
+echo "== Label volumes (from the sidecar)"
+python3 -c 'import json,sys; [print(f"  {k}: {v[\"volume_mm3\"]/1000:.1f} ml") for k,v in json.load(open(sys.argv[1]))["labels"].items()]' \
+  "$output/ch2-labels.json" 2>/dev/null || true
+echo "quickstart.sh: done; labels, meshes and pictures in $output"
