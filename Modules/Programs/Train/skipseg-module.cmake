@@ -1,0 +1,6 @@
+skipseg_module(SkipSegProgramTrain
+  DESCRIPTION "skipseg-train: options and entry point (preprocessing cache, training, sliding-window validation, model file and curves)"
+  DEPENDS SkipSegCommandLine
+  PRIVATE_DEPENDS SkipSegPlanning SkipSegPreprocessing SkipSegImageIO SkipSegTraining SkipSegInference SkipSegModelIO
+  TEST_DEPENDS SkipSegPlanning SkipSegModelIO
+  PRIVATE_EXTERNAL Torch VTK Log)

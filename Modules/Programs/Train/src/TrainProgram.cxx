@@ -1,0 +1,403 @@
+#include "skipseg/programs/TrainProgram.h"
+
+#include "CurvePlot.h"
+#include "TrainingCache.h"
+#include "skipseg/cli/RunProgram.h"
+#include "skipseg/core/Error.h"
+#include "skipseg/core/JsonFile.h"
+#include "skipseg/core/ModelDescription.h"
+#include "skipseg/core/Progress.h"
+#include "skipseg/core/Version.h"
+#include "skipseg/inference/SlidingWindow.h"
+#include "skipseg/model/SkipSegModelFile.h"
+#include "skipseg/planning/Plans.h"
+#include "skipseg/training/Trainer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace skipseg::programs {
+namespace {
+
+// Also logs into OUTPUT/training.log for as long as the run lasts.
+class LogFileSink {
+ public:
+  explicit LogFileSink(const std::string& path) {
+    try {
+      sink_ = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, false);
+    } catch (const spdlog::spdlog_ex& error) {
+      throw outputFailed(path, error.what());
+    }
+    spdlog::default_logger()->sinks().push_back(sink_);
+  }
+  ~LogFileSink() {
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+
+ private:
+  spdlog::sink_ptr sink_;
+};
+
+int log2Floor(int value) {
+  int result = 0;
+  while (value > 1) {
+    value /= 2;
+    ++result;
+  }
+  return result;
+}
+
+// The network configuration for `architecture` from the plans' topology. U-Net-like architectures pool
+// every axis alike, so their depth is what the least-pooled axis of the plans allows.
+Json networkConfiguration(const std::string& architecture, const planning::TrainingConfiguration& configuration,
+                          int inChannels, int classCount, std::uint64_t seed) {
+  Json json;
+  json["architecture"] = architecture;
+  json["spatial_dims"] = configuration.spatialDims;
+  json["in_channels"] = inChannels;
+  json["seed"] = seed;
+  json["base_features"] = configuration.baseFeatures;
+  json["max_features"] = configuration.maxFeatures;
+  if (architecture == "nnunet") {
+    json["num_classes"] = classCount;
+    json["kernel_sizes"] = configuration.convKernels;
+    json["strides"] = configuration.poolKernels;
+    return json;
+  }
+  json["out_channels"] = classCount;
+  int depth = 7;
+  for (std::size_t axis = 0; axis < configuration.patchSize.size(); ++axis) {
+    int pooling = 1;
+    for (const auto& stage : configuration.poolKernels) {
+      pooling *= stage.at(axis);
+    }
+    depth = std::min(depth, log2Floor(pooling));
+  }
+  depth = std::max(depth, 1);
+  if (architecture == "transunet") {
+    json["depth"] = std::min(depth, 4);
+    json["image_size"] = configuration.patchSize;
+  } else {
+    json["depth"] = depth;
+  }
+  if (architecture == "unet" || architecture == "resunet") {
+    json["deep_supervision"] = true;
+  }
+  return json;
+}
+
+// "all", "none" or a list of tensor axes ("0,1": z and y of a 3D model, never x).
+std::vector<std::int64_t> parseMirrorAxes(const std::string& text, int spatialDims) {
+  std::vector<std::int64_t> axes;
+  if (text == "all") {
+    for (int axis = 0; axis < spatialDims; ++axis) {
+      axes.push_back(axis);
+    }
+    return axes;
+  }
+  if (text == "none") {
+    return axes;
+  }
+  for (const auto& item : cli::splitList(text)) {
+    try {
+      const int axis = std::stoi(item);
+      if (axis < 0 || axis >= spatialDims) {
+        throw std::out_of_range("axis");
+      }
+      axes.push_back(axis);
+    } catch (const std::exception&) {
+      throw usageError("--mirror-axes: \"" + item + "\" is not a spatial axis 0.." + std::to_string(spatialDims - 1));
+    }
+  }
+  return axes;
+}
+
+Json mergeOptions(Json base, const std::string& text) {
+  if (text.empty()) {
+    return base;
+  }
+  Json extra;
+  try {
+    extra = fs::exists(text) ? readJsonFile(text) : Json::parse(text);
+  } catch (const nlohmann::json::exception& error) {
+    throw usageError(std::string("--network-options is neither a JSON file nor JSON text: ") + error.what());
+  }
+  if (!extra.is_object()) {
+    throw usageError("--network-options must be a JSON object");
+  }
+  base.merge_patch(extra);
+  return base;
+}
+
+void writeCurves(const std::vector<training::EpochRecord>& history, const std::string& path) {
+  PlotCurve trainingLoss{{}, {{31, 119, 180}}}, validationLoss{{}, {{255, 127, 14}}}, dice{{}, {{44, 160, 44}}};
+  for (const auto& record : history) {
+    trainingLoss.values.push_back(record.trainingLoss);
+    validationLoss.values.push_back(record.validationLoss);
+    dice.values.push_back(record.pseudoDice);
+  }
+  PlotPanel losses{{trainingLoss, validationLoss}, 0, 0};
+  PlotPanel diceCurve{{dice}, 0, 1};
+  writeCurvePlot({losses, diceCurve}, path);
+}
+
+Json historyJson(const std::vector<training::EpochRecord>& history) {
+  Json json = Json::array();
+  for (const auto& record : history) {
+    json.push_back(record.toJson());
+  }
+  return json;
+}
+
+int runTraining(const cli::ParsedOptions& options) {
+  const std::string plansPath = options.string("plans");
+  const Json plans = readJsonFile(plansPath);
+  if (plans.value("format", std::string()) != "skipseg-plans/1") {
+    throw badInput(plansPath, "not a SkipSeg plans file (format skipseg-plans/1)");
+  }
+  const std::string configurationName = options.string("configuration");
+  const auto configuration = planning::configurationFromPlans(plans, configurationName, plansPath);
+  const std::string foldName = options.string("fold");
+  const auto fold = planning::foldFromPlans(plans, foldName, plansPath);
+  const planning::Dataset dataset = planning::Dataset::fromJson(plans.at("dataset"), plansPath);
+  const std::string output = options.string("output");
+  std::error_code error;
+  fs::create_directories(output, error);
+  if (error) {
+    throw outputFailed(output, "cannot create the folder: " + error.message());
+  }
+  LogFileSink logFile((fs::path(output) / "training.log").string());
+  const std::string architecture = options.string("network");
+  const int epochs = static_cast<int>(options.integer("epochs"));
+  const int iterations = static_cast<int>(options.integer("iterations"));
+  if (epochs < 1 || iterations < 1 || options.integer("validation-iterations") < 1) {
+    throw usageError("--epochs, --iterations and --validation-iterations must be at least 1");
+  }
+  const int torchThreads = static_cast<int>(options.integer("torch-threads"));
+  if (torchThreads > 0) {
+    at::set_num_threads(torchThreads);
+  }
+  const std::uint64_t seed = options.has("seed") ? static_cast<std::uint64_t>(options.integer("seed"))
+                                                 : plans.value("seed", std::uint64_t{12345});
+
+  // Preprocess (or reuse) every case of the fold once.
+  auto progress = makeProgressReporter();
+  const std::string cacheFolder =
+      (fs::path(options.stringOr("cache", (fs::path(output) / "cache").string())) / configurationName).string();
+  std::vector<std::string> ids = fold.training;
+  for (const auto& id : fold.validation) {
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      ids.push_back(id);
+    }
+  }
+  const auto prepared = prepareTrainingCases(dataset, ids, configuration, cacheFolder, *progress);
+  auto training = std::make_shared<std::vector<training::TrainingCase>>();
+  auto validation = std::make_shared<std::vector<training::TrainingCase>>();
+  for (const auto& trainingCase : prepared) {
+    if (std::find(fold.training.begin(), fold.training.end(), trainingCase.id) != fold.training.end()) {
+      training->push_back(trainingCase);
+    }
+    if (std::find(fold.validation.begin(), fold.validation.end(), trainingCase.id) != fold.validation.end()) {
+      validation->push_back(trainingCase);
+    }
+  }
+
+  const int inChannels = static_cast<int>(dataset.channelNames.size());
+  const int classCount = static_cast<int>(dataset.labels.size());
+  const Json networkJson = mergeOptions(networkConfiguration(architecture, configuration, inChannels, classCount, seed),
+                                        options.stringOr("network-options", ""));
+  at::manual_seed(seed);
+  auto network = nn::createNetwork(networkJson);
+
+  const std::vector<std::int64_t> mirrorAxes =
+      parseMirrorAxes(options.string("mirror-axes"), configuration.spatialDims);
+  training::SamplingOptions sampling;
+  sampling.augmentation.mirrorAxes = mirrorAxes;
+  sampling.patchSize.assign(configuration.patchSize.begin(), configuration.patchSize.end());
+  sampling.batchSize =
+      options.integer("batch-size") > 0 ? static_cast<int>(options.integer("batch-size")) : configuration.batchSize;
+  training::TrainerOptions trainerOptions;
+  trainerOptions.epochs = epochs;
+  trainerOptions.iterationsPerEpoch = iterations;
+  trainerOptions.validationIterations = static_cast<int>(options.integer("validation-iterations"));
+  trainerOptions.optimizer = options.string("optimizer");
+  trainerOptions.learningRate = options.has("learning-rate") ? options.number("learning-rate")
+                                                             : (trainerOptions.optimizer == "sgd" ? 1e-2 : 1e-3);
+  trainerOptions.seed = seed;
+  trainerOptions.loaderThreads = static_cast<int>(options.integer("threads"));
+  trainerOptions.checkpointEvery = static_cast<int>(options.integer("checkpoint-every"));
+  std::string device = options.string("device");
+  if (device == "auto") {
+    device = at::hasCUDA() ? "cuda" : "cpu";
+  }
+  trainerOptions.device = device;
+  trainerOptions.mixedPrecision = !options.flag("no-mixed-precision");
+  trainerOptions.checkpointPath = (fs::path(output) / "checkpoint_latest.pt").string();
+  spdlog::info(
+      "training {} ({}) on {} cases, validating on {} (fold {}), patch {}, batch {}, {} epochs x {} "
+      "iterations, {} on {}, seed {}",
+      architecture, configurationName, training->size(), validation->size(), foldName,
+      Json(configuration.patchSize).dump(), sampling.batchSize, epochs, iterations, trainerOptions.optimizer, device,
+      seed);
+
+  training::Trainer trainer(network, training, validation, sampling, trainerOptions);
+  if (options.flag("resume")) {
+    if (!fs::exists(trainerOptions.checkpointPath)) {
+      throw badInput(trainerOptions.checkpointPath, "no checkpoint to resume from");
+    }
+    trainer.resume(trainerOptions.checkpointPath);
+  }
+  const std::string curvesPath = (fs::path(output) / "training_curves.png").string();
+  const std::string historyPath = (fs::path(output) / "training_history.json").string();
+  trainer.train(*progress, [&](const training::EpochRecord&) {
+    writeJsonFile(historyPath, Json{{"history", historyJson(trainer.history())}});
+    writeCurves(trainer.history(), curvesPath);
+  });
+
+  // Full validation: whole cases through sliding-window inference, as skipseg-segment will run them.
+  auto& trained = trainer.network();
+  trained.eval();
+  at::NoGradGuard noGradients;
+  inference::SlidingWindowOptions window;
+  window.patchSize.assign(configuration.patchSize.begin(), configuration.patchSize.end());
+  window.device = c10::Device(device);
+  const inference::Network forward = [&](const at::Tensor& batch) { return trained.forward(batch); };
+  const auto validationStart = std::chrono::steady_clock::now();
+  const auto dice = training::caseDice(*validation, classCount, [&](const at::Tensor& input) {
+    return configuration.spatialDims == 3
+               ? inference::slidingWindowInference(input.to(window.device), forward, window, silentProgress())
+               : inference::slidingWindowSliceBySlice(input.to(window.device), 0, forward, window, silentProgress());
+  });
+  Json diceJson = Json::object();
+  double diceSum = 0;
+  int diceCount = 0;
+  for (std::size_t c = 0; c < dice.size(); ++c) {
+    const auto& label = dataset.labels[c + 1];
+    diceJson[label.name] = std::isnan(dice[c]) ? Json(nullptr) : Json(dice[c]);
+    if (!std::isnan(dice[c])) {
+      diceSum += dice[c];
+      ++diceCount;
+    }
+    spdlog::info("validation Dice {} ({}): {:.4f}", label.name, label.id, dice[c]);
+  }
+  const double meanDice = diceCount > 0 ? diceSum / diceCount : std::nan("");
+  spdlog::info("validation mean Dice over {} cases: {:.4f} ({:.1f} s)", validation->size(), meanDice,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - validationStart).count());
+
+  // The model file skipseg-segment reads.
+  ModelDescription description;
+  description.spatialDims = configuration.spatialDims;
+  description.inChannels = inChannels;
+  description.axisOrder = "zyx";
+  description.orientation = commonOrientation(prepared);
+  description.spacing = configuration.spacing;
+  description.patchSize = configuration.patchSize;
+  description.normalization = configuration.normalization;
+  description.output = "logits";
+  description.labels = dataset.labels;
+  description.mirrorAxes.assign(mirrorAxes.begin(), mirrorAxes.end());
+  description.provenance = Json{{"trained_with", "skipseg-train " + version()},
+                                {"dataset", dataset.source},
+                                {"training_cases", fold.training},
+                                {"validation_cases", fold.validation},
+                                {"configuration", configurationName},
+                                {"fold", foldName},
+                                {"epochs", trainer.completedEpochs()},
+                                {"iterations_per_epoch", iterations},
+                                {"optimizer", trainerOptions.optimizer},
+                                {"seed", seed},
+                                {"validation_dice", diceJson}};
+  trained.to(at::kCPU);
+  const std::string modelPath = (fs::path(output) / "model.ssm").string();
+  model::saveSkipSegModel(modelPath, trained, description);
+  writeJsonFile((fs::path(output) / "validation.json").string(),
+                Json{{"cases", fold.validation},
+                     {"dice", diceJson},
+                     {"mean_dice", diceCount > 0 ? Json(meanDice) : Json(nullptr)}});
+  spdlog::info("wrote {}", modelPath);
+  return 0;
+}
+
+}  // namespace
+
+cli::ProgramDescription trainProgramDescription() {
+  cli::ProgramDescription description;
+  description.name = "skipseg-train";
+  description.title = "SkipSeg Train";
+  description.category = "Segmentation.SkipSeg.Training";
+  description.description =
+      "Trains a segmentation network from skipseg-plan's plans: preprocesses the dataset once into a cache, "
+      "trains with patch sampling, augmentation, Dice + cross-entropy and deep supervision, validates every epoch "
+      "and at the end with sliding-window inference, and writes OUTPUT/model.ssm (usable by skipseg-segment), "
+      "checkpoints, training.log, training_history.json and training_curves.png (left: training loss in blue, "
+      "validation loss in orange; right: validation pseudo Dice in green, 0 to 1).";
+  auto& plans = description.add("plans", cli::ParameterKind::InputFile, "The plans file written by skipseg-plan.");
+  plans.required = true;
+  plans.positionalIndex = 0;
+  plans.fileExtensions = {".json"};
+  description.add("configuration", cli::ParameterKind::String, "Configuration of the plans: 3d_fullres or 2d.")
+      .defaultValue = "3d_fullres";
+  description
+      .add("fold", cli::ParameterKind::String,
+           "Cross-validation fold (0..K-1), or all (train and validate on every case).")
+      .defaultValue = "0";
+  auto& output =
+      description.add("output", cli::ParameterKind::OutputDirectory, "Folder for the model, checkpoints and logs.");
+  output.required = true;
+  auto& network = description.add("network", cli::ParameterKind::Enumeration, "Architecture to train.");
+  network.choices = {"nnunet", "unet", "resunet", "unetpp", "transunet"};
+  network.defaultValue = "nnunet";
+  description.add("network-options", cli::ParameterKind::String,
+                  "JSON object (text or file) merged into the network configuration, e.g. {\"norm\": \"batch\"}.");
+  description.add("epochs", cli::ParameterKind::Integer, "Epochs to train.").defaultValue = "100";
+  description.add("iterations", cli::ParameterKind::Integer, "Training batches per epoch.").defaultValue = "250";
+  description.add("validation-iterations", cli::ParameterKind::Integer, "Validation batches per epoch (pseudo Dice).")
+      .defaultValue = "50";
+  description.add("batch-size", cli::ParameterKind::Integer, "Batch size (0: the plans').").defaultValue = "0";
+  auto& optimizer = description.add("optimizer", cli::ParameterKind::Enumeration,
+                                    "sgd (Nesterov momentum 0.99, poly decay) or adamw.");
+  optimizer.choices = {"sgd", "adamw"};
+  optimizer.defaultValue = "sgd";
+  description.add("learning-rate", cli::ParameterKind::Float,
+                  "Initial learning rate (default 0.01 for sgd, 0.001 for adamw).");
+  description
+      .add("mirror-axes", cli::ParameterKind::String,
+           "Tensor axes (z=0, y=1, x=2 for 3D) flipped in augmentation and test-time mirroring: all, none or a "
+           "list such as 0,1. Leave out the left-right axis when labels are lateral (left/right structures).")
+      .defaultValue = "all";
+  description.add("seed", cli::ParameterKind::Integer,
+                  "Seed of initialisation, sampling and augmentation (default: the plans').");
+  description.add("device", cli::ParameterKind::String, "auto, cpu, cuda or cuda:N.").defaultValue = "auto";
+  description.add("threads", cli::ParameterKind::Integer, "Background threads preparing batches (0: none).")
+      .defaultValue = "2";
+  description
+      .add("torch-threads", cli::ParameterKind::Integer, "Threads of Torch's CPU operations (0: Torch's default).")
+      .defaultValue = "0";
+  description.add("checkpoint-every", cli::ParameterKind::Integer, "Save a checkpoint every N epochs (and at the end).")
+      .defaultValue = "10";
+  description.add("resume", cli::ParameterKind::Flag,
+                  "Continue from OUTPUT/checkpoint_latest.pt exactly where it stopped.");
+  description.add("no-mixed-precision", cli::ParameterKind::Flag,
+                  "On CUDA, train in float32 instead of bfloat16 autocast.");
+  description.add("cache", cli::ParameterKind::String, "Folder of the preprocessing cache (default OUTPUT/cache).");
+  for (auto& parameter : description.parameters) {
+    parameter.slicer = false;  // training is a command-line task
+  }
+  return description;
+}
+
+int trainMain(const std::vector<std::string>& arguments) {
+  return cli::runProgram(trainProgramDescription(), arguments, runTraining);
+}
+
+}  // namespace skipseg::programs

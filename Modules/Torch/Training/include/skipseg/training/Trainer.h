@@ -1,0 +1,94 @@
+#pragma once
+// The training loop: batches from background threads, Dice + cross-entropy with deep supervision, SGD
+// with Nesterov momentum and polynomial learning-rate decay (or AdamW), gradient clipping, bfloat16
+// autocast on CUDA, a pseudo-Dice on validation patches every epoch, checkpoints every N epochs and at
+// the end, and an exact resume.
+//
+// Why the resume is exact: every random draw of an epoch is derived from (seed, epoch, iteration) --
+// batches via batchSeed(), Torch's generator re-seeded at each epoch start -- and the learning rate is
+// a function of the epoch, so the checkpoint only needs the weights, the optimizer state (momentum
+// buffers, Adam moments), the epoch and the history. Same seed, same thread counts: same weights.
+#include "skipseg/core/Progress.h"
+#include "skipseg/nn/SegmentationNetwork.h"
+#include "skipseg/training/PatchSampler.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace skipseg::training {
+
+struct TrainerOptions {
+  int epochs = 100;
+  int iterationsPerEpoch = 250;
+  int validationIterations = 50;  ///< validation batches per epoch (no augmentation)
+  std::string optimizer = "sgd";  ///< "sgd" (Nesterov) or "adamw"
+  double learningRate = 1e-2;     ///< initial; poly decay (1 - epoch / epochs)^0.9
+  double weightDecay = 3e-5;
+  double momentum = 0.99;      ///< SGD
+  double gradientClip = 12.0;  ///< max L2 norm of all gradients; <= 0: off
+  std::uint64_t seed = 12345;
+  int loaderThreads = 2;       ///< background threads making batches; 0: in the training thread
+  int checkpointEvery = 10;    ///< epochs; the last epoch is always saved
+  std::string device = "cpu";  ///< "cpu", "cuda", "cuda:1"
+  bool mixedPrecision = true;  ///< bfloat16 autocast on CUDA (ignored on the CPU)
+  std::string checkpointPath;  ///< where checkpoints go (a .pt file); empty: none
+};
+
+struct EpochRecord {
+  int epoch = 0;  ///< 1-based
+  double learningRate = 0;
+  double trainingLoss = 0;
+  double validationLoss = 0;
+  double pseudoDice = 0;             ///< mean over foreground classes seen in validation
+  std::vector<double> dicePerClass;  ///< classes 1..K-1; NaN when a class never appeared
+  double seconds = 0;
+  double dataWaitSeconds = 0;  ///< time the training loop waited for batches
+  Json toJson() const;
+  static EpochRecord fromJson(const Json& json);
+};
+
+class Trainer {
+ public:
+  Trainer(std::shared_ptr<nn::SegmentationNetwork> network, std::shared_ptr<const std::vector<TrainingCase>> training,
+          std::shared_ptr<const std::vector<TrainingCase>> validation, SamplingOptions sampling,
+          TrainerOptions options);
+  ~Trainer();
+
+  /// Restores weights, optimizer state, epoch and history from a checkpoint written by this trainer.
+  void resume(const std::string& checkpointPath);
+  /// Trains from the current epoch up to options.epochs (or stops after `stopAfterEpoch` when > 0,
+  /// as an interrupted run would). Calls `onEpoch` after every epoch.
+  void train(ProgressReporter& progress, const std::function<void(const EpochRecord&)>& onEpoch = {},
+             int stopAfterEpoch = 0);
+  void saveCheckpoint(const std::string& path) const;
+
+  int completedEpochs() const { return static_cast<int>(history_.size()); }
+  const std::vector<EpochRecord>& history() const { return history_; }
+  nn::SegmentationNetwork& network() { return *network_; }
+
+ private:
+  EpochRecord runEpoch(int epoch, ProgressReporter& progress);
+  void validate(int epoch, EpochRecord& record);
+
+  std::shared_ptr<nn::SegmentationNetwork> network_;
+  std::shared_ptr<const std::vector<TrainingCase>> training_;
+  std::shared_ptr<const std::vector<TrainingCase>> validation_;
+  SamplingOptions sampling_;
+  TrainerOptions options_;
+  struct State;
+  std::unique_ptr<State> state_;
+  std::vector<EpochRecord> history_;
+};
+
+/// Dice per foreground class (1..K-1) of full cases: `predict` maps an input [1, C, spatial...] to logits
+/// [1, K, spatial...] (e.g. sliding-window inference). 3D cases only (a 2D model is applied slice by slice
+/// by `predict`). NaN for a class absent from both prediction and truth of every case.
+std::vector<double> caseDice(const std::vector<TrainingCase>& cases, int classCount,
+                             const std::function<at::Tensor(const at::Tensor&)>& predict);
+
+/// A case's image as a tensor [1, C, z, y, x] on the CPU (shares no memory with the case).
+at::Tensor caseImageTensor(const TrainingCase& trainingCase);
+
+}  // namespace skipseg::training

@@ -1,0 +1,115 @@
+// Training reaches a high Dice on a synthetic task, and a resumed run ends with exactly the weights of
+// an uninterrupted one.
+#include "TinyNetwork.h"
+#include "skipseg/testing/TemporaryDirectory.h"
+#include "skipseg/training/Trainer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace skipseg::training {
+namespace {
+
+std::shared_ptr<testing::TinyNetwork> seededNetwork(std::uint64_t seed) {
+  at::manual_seed(seed);
+  return std::make_shared<testing::TinyNetwork>(3, 1, 3, 8);
+}
+
+TrainerOptions quickOptions(int epochs) {
+  TrainerOptions options;
+  options.epochs = epochs;
+  options.iterationsPerEpoch = 20;
+  options.validationIterations = 4;
+  options.optimizer = "adamw";
+  options.learningRate = 1e-2;
+  options.loaderThreads = 1;
+  options.seed = 7;
+  return options;
+}
+
+SamplingOptions quickSampling() {
+  SamplingOptions sampling;
+  sampling.patchSize = {16, 16, 16};
+  sampling.batchSize = 2;
+  sampling.augmentation.rotationProbability = 0.1;  // keep the task quick to learn
+  return sampling;
+}
+
+TEST(Trainer, ReachesAHighDiceOnHeldOutSyntheticCases) {
+  at::set_num_threads(1);
+  auto all = testing::syntheticCases(6, 24, 11);
+  auto training = std::make_shared<std::vector<TrainingCase>>(all.begin(), all.begin() + 4);
+  auto validation = std::make_shared<std::vector<TrainingCase>>(all.begin() + 4, all.end());
+  auto network = seededNetwork(1);
+  Trainer trainer(network, training, validation, quickSampling(), quickOptions(6));
+  trainer.train(silentProgress());
+  ASSERT_EQ(trainer.completedEpochs(), 6);
+  EXPECT_LT(trainer.history().back().trainingLoss, trainer.history().front().trainingLoss);
+  network->eval();
+  at::NoGradGuard noGradients;
+  const auto dice = caseDice(*validation, 3, [&](const at::Tensor& input) { return network->forward(input); });
+  ASSERT_EQ(dice.size(), 2u);
+  EXPECT_GT(dice[0], 0.9);
+  EXPECT_GT(dice[1], 0.9);
+  EXPECT_GT(trainer.history().back().pseudoDice, 0.8);
+}
+
+TEST(Trainer, ResumeGivesTheWeightsOfAnUninterruptedRun) {
+  at::set_num_threads(1);
+  auto cases = std::make_shared<std::vector<TrainingCase>>(testing::syntheticCases(3, 20, 3));
+  skipseg::testing::TemporaryDirectory folder;
+  TrainerOptions options = quickOptions(4);
+  options.iterationsPerEpoch = 6;
+  options.optimizer = "sgd";
+  options.checkpointEvery = 1;
+
+  auto uninterrupted = seededNetwork(5);
+  Trainer whole(uninterrupted, cases, cases, quickSampling(), options);
+  whole.train(silentProgress());
+
+  options.checkpointPath = folder.file("checkpoint.pt");
+  {
+    Trainer first(seededNetwork(5), cases, cases, quickSampling(), options);
+    first.train(silentProgress(), {}, /*stopAfterEpoch=*/2);
+    ASSERT_EQ(first.completedEpochs(), 2);
+  }
+  auto resumedNetwork = seededNetwork(99);  // different initial weights: the checkpoint must restore them
+  Trainer resumed(resumedNetwork, cases, cases, quickSampling(), options);
+  resumed.resume(options.checkpointPath);
+  ASSERT_EQ(resumed.completedEpochs(), 2);
+  resumed.train(silentProgress());
+  ASSERT_EQ(resumed.completedEpochs(), 4);
+
+  const auto expected = uninterrupted->named_parameters();
+  const auto actual = resumedNetwork->named_parameters();
+  ASSERT_EQ(expected.size(), actual.size());
+  for (const auto& item : expected) {
+    EXPECT_TRUE(at::equal(item.value(), actual[item.key()])) << item.key();
+  }
+  EXPECT_EQ(whole.history().back().trainingLoss, resumed.history().back().trainingLoss);
+}
+
+TEST(Trainer, RefusesACheckpointOfAnotherNetwork) {
+  auto cases = std::make_shared<std::vector<TrainingCase>>(testing::syntheticCases(1, 16, 3));
+  skipseg::testing::TemporaryDirectory folder;
+  TrainerOptions options = quickOptions(1);
+  options.iterationsPerEpoch = 1;
+  options.validationIterations = 1;
+  options.checkpointPath = folder.file("checkpoint.pt");
+  Trainer first(seededNetwork(1), cases, cases, quickSampling(), options);
+  first.train(silentProgress());
+  Trainer other(std::make_shared<testing::TinyNetwork>(3, 1, 3, 4), cases, cases, quickSampling(), options);
+  try {
+    other.resume(options.checkpointPath);
+    FAIL() << "resume accepted a checkpoint of another network";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::BadInput);
+    EXPECT_NE(std::string(error.what()).find("checkpoint.pt: checkpoint of a different network"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace skipseg::training
