@@ -3,11 +3,8 @@
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Logging.h"
 
-#include <itkImage.h>
-#include <itkImageFileReader.h>
-#include <itkMetaImageIOFactory.h>
-#include <itkNiftiImageIOFactory.h>
-#include <itkNrrdImageIOFactory.h>
+#include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageReader.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,44 +20,17 @@ namespace fs = std::filesystem;
 namespace skipseg::planning {
 namespace {
 
-using FloatImage = itk::Image<float, 3>;
-
-void registerImageIo() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    itk::NiftiImageIOFactory::RegisterOneFactory();
-    itk::NrrdImageIOFactory::RegisterOneFactory();
-    itk::MetaImageIOFactory::RegisterOneFactory();
-  });
-}
-
-// Reads one scalar volume as float with its geometry.
+// Reads one scalar volume as float with its geometry, through the I/O module (format checks,
+// truncation, 4D); errors keep their exit code and gain the case id.
 VoxelBuffer readVolume(const std::string& path, const std::string& caseId) {
-  registerImageIo();
   if (!fs::exists(path)) {
     throw badInput(path, "case " + caseId + ": file not found");
   }
-  auto reader = itk::ImageFileReader<FloatImage>::New();
-  reader->SetFileName(path);
   try {
-    reader->Update();
-  } catch (const itk::ExceptionObject& error) {
-    throw badInput(path, "case " + caseId + ": cannot read image (" + oneLine(error.GetDescription()) + ")");
+    return io::toVoxelBuffer(io::readImage(path).image.GetPointer());
+  } catch (const Error& error) {
+    throw Error(error.code(), std::string(error.what()) + " (case " + caseId + ")");
   }
-  const FloatImage* image = reader->GetOutput();
-  ImageGeometry geometry;
-  const auto region = image->GetLargestPossibleRegion();
-  for (unsigned a = 0; a < 3; ++a) {
-    geometry.size[a] = region.GetSize()[a];
-    geometry.spacing[a] = image->GetSpacing()[a];
-    geometry.origin[a] = image->GetOrigin()[a];
-    for (unsigned b = 0; b < 3; ++b) {
-      geometry.direction[a * 3 + b] = image->GetDirection()[a][b];
-    }
-  }
-  VoxelBuffer buffer(geometry, 1);
-  std::copy_n(image->GetBufferPointer(), geometry.voxelCount(), buffer.values.begin());
-  return buffer;
 }
 
 std::string trim(const std::string& text) {
