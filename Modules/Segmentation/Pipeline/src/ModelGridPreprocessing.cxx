@@ -25,7 +25,7 @@ const NormalizationSpec* normalizationFor(const ModelDescription& model, std::si
 
 ModelGridInput prepareModelGridInput(const std::vector<std::string>& inputs, const io::ReadOptions& readOptions,
                                      const ModelDescription& model, preprocessing::Interpolation interpolation,
-                                     StageTimer& timer) {
+                                     bool keepNativeImage, StageTimer& timer) {
   if (inputs.empty()) {
     throw usageError("--input is required (see --help)");
   }
@@ -42,7 +42,10 @@ ModelGridInput prepareModelGridInput(const std::vector<std::string>& inputs, con
     const ImageGeometry geometry = io::geometryOf(read.image.GetPointer());
     if (channels.empty()) {
       result.nativeGeometry = geometry;
-      result.nativeImage = read.image;
+      // The scan as read costs its full size through the network stage: keep it only for pictures.
+      if (keepNativeImage) {
+        result.nativeImage = read.image;
+      }
     } else if (!geometry.sameGrid(result.nativeGeometry)) {
       throw badInput(path, "lies on another grid than " + inputs.front() + " (channels must share one grid)");
     }

@@ -14,7 +14,7 @@ namespace skipseg::segmentation {
 
 struct ModelGridInput {
   ImageGeometry nativeGeometry;          ///< the scan as read: labels are written on this grid
-  io::FloatImage::Pointer nativeImage;   ///< first channel as read (pictures are drawn over it)
+  io::FloatImage::Pointer nativeImage;   ///< first channel as read, kept only for pictures (else null)
   ImageGeometry modelGrid;               ///< reoriented, cropped, resampled grid the network sees
   VoxelBuffer voxels;                    ///< normalised channels on modelGrid
   bool cropped = false;
@@ -24,6 +24,6 @@ struct ModelGridInput {
 /// (timed as "preprocess"). Channels must share one grid (BadInput naming the odd file).
 ModelGridInput prepareModelGridInput(const std::vector<std::string>& inputs, const io::ReadOptions& readOptions,
                                      const ModelDescription& model, preprocessing::Interpolation interpolation,
-                                     StageTimer& timer);
+                                     bool keepNativeImage, StageTimer& timer);
 
 }  // namespace skipseg::segmentation

@@ -111,7 +111,7 @@ PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const 
   prepared->modelInput = prepareModelGridInput(request.inputs, request.read, description(),
                                                preprocessing::parseInterpolation(impl_->options.interpolation,
                                                                                  "--interpolation"),
-                                               prepared->timer);
+                                               !request.renderDirectory.empty(), prepared->timer);
   return prepared;
 }
 

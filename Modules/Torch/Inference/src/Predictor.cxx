@@ -204,6 +204,21 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
   const at::Tensor volume = tensor::viewAsTensor(input, order);
 
   progress.start("network", std::to_string(impl_->models.size()) + " network(s) on " + impl_->device.str());
+  // A single model blending on the CPU writes its scores straight into the returned buffer.
+  VoxelBuffer probabilities;
+  at::Tensor target;
+  // (Only when the volume needs no padding: a padded volume is blended at its padded size.)
+  const auto& size = input.geometry.size;
+  const std::vector<std::size_t> spatial = order == tensor::AxisOrder::Zyx ? std::vector<std::size_t>{size[2], size[1], size[0]}
+                                                                          : std::vector<std::size_t>{size[0], size[1], size[2]};
+  bool fitsWithoutPadding = description.patchSize.size() == 3;
+  for (std::size_t axis = 0; fitsWithoutPadding && axis < 3; ++axis) {
+    fitsWithoutPadding = spatial[axis] >= static_cast<std::size_t>(description.patchSize[axis]);
+  }
+  if (impl_->models.size() == 1 && description.spatialDims == 3 && impl_->device.is_cpu() && fitsWithoutPadding) {
+    probabilities = VoxelBuffer(input.geometry, static_cast<std::size_t>(description.classCount()));
+    target = tensor::writableViewAsTensor(probabilities, order);
+  }
   at::Tensor sum;
   for (std::size_t index = 0; index < impl_->models.size(); ++index) {
     model::SegmentationModel& model = *impl_->models[index];
@@ -214,6 +229,7 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
     window.mirrorAxes = impl_->mirrorAxes;
     window.device = impl_->device;
     window.networkDtype = impl_->dtype;
+    window.blendInto = target;
     ShareOfProgress share(progress, index, impl_->models.size());
     at::Tensor scores;
     if (description.spatialDims == 2) {
@@ -235,7 +251,9 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
   if (impl_->models.size() > 1) {
     sum.div_(static_cast<double>(impl_->models.size()));
   }
-  VoxelBuffer probabilities = tensor::toVoxelBuffer(sum, input.geometry, order);
+  if (!target.defined() || sum.data_ptr() != target.data_ptr()) {
+    probabilities = tensor::toVoxelBuffer(sum, input.geometry, order);
+  }
   progress.finish();
   impl_->predictSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ++impl_->predictions;

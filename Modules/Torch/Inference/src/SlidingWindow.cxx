@@ -167,8 +167,15 @@ at::Tensor slidingWindowInference(const at::Tensor& input, const Network& networ
       std::vector<int64_t> shape{volume.size(0), output.size(1)};
       shape.insert(shape.end(), padded.begin(), padded.end());
       c10::Device target = options.accumulateOnDevice ? options.device : c10::Device(c10::kCPU);
+      const bool blendIntoCaller = options.blendInto.defined() && target.is_cpu() && padded == size &&
+                                   options.blendInto.sizes().vec() == shape &&
+                                   options.blendInto.scalar_type() == at::kFloat && options.blendInto.device().is_cpu();
       try {
-        accumulator.allocate(shape, padded, target, gaussian);
+        accumulator.allocate(blendIntoCaller ? std::vector<int64_t>{1} : shape, padded, target, gaussian);
+        if (blendIntoCaller) {
+          accumulator.sums = options.blendInto;
+          accumulator.sums.zero_();
+        }
       } catch (const c10::Error&) {
         if (target.is_cpu()) {
           throw;

@@ -47,13 +47,16 @@ at::Tensor viewAsTensor(const VoxelBuffer& buffer, AxisOrder order) {
     throw internalError("voxel buffer holds " + std::to_string(buffer.values.size()) + " values, expected " +
                         std::to_string(buffer.channels * buffer.geometry.voxelCount()));
   }
-  // from_blob never writes; the const_cast only satisfies its signature.
+  // from_blob never writes; the const_cast only satisfies its signature (writableViewAsTensor is the
+  // one caller that writes, through a non-const buffer).
   at::Tensor view = at::from_blob(const_cast<float*>(buffer.values.data()),
                                   {1, static_cast<int64_t>(buffer.channels), static_cast<int64_t>(size[2]),
                                    static_cast<int64_t>(size[1]), static_cast<int64_t>(size[0])},
                                   at::TensorOptions().dtype(at::kFloat));
   return order == AxisOrder::Zyx ? view : view.permute({0, 1, 4, 3, 2});
 }
+
+at::Tensor writableViewAsTensor(VoxelBuffer& buffer, AxisOrder order) { return viewAsTensor(buffer, order); }
 
 at::Tensor toTensor(const VoxelBuffer& buffer, AxisOrder order) {
   return viewAsTensor(buffer, order).clone(at::MemoryFormat::Contiguous);

@@ -27,6 +27,10 @@ struct SlidingWindowOptions {
   c10::ScalarType networkDtype = c10::kFloat;   ///< dtype of the tiles handed to the network
   /// Blend on `device` when its memory allows (falls back to the CPU when allocation fails); false: CPU.
   bool accumulateOnDevice = true;
+  /// Optional CPU float tensor [N, K, spatial...] (any strides) to blend into when blending happens on
+  /// the CPU and no padding is needed: the result is then this tensor, and the caller's memory (e.g. a
+  /// VoxelBuffer) receives the scores without a second full-size copy. Ignored otherwise.
+  at::Tensor blendInto;
 };
 
 struct SlidingWindowStatistics {

@@ -22,6 +22,8 @@ std::string toString(AxisOrder order);
 /// Zero-copy float32 CPU view [1, C, spatial...] of `buffer` in `order` ("xyz" gives a permuted,
 /// non-contiguous view). Valid only while `buffer` lives and keeps its storage.
 at::Tensor viewAsTensor(const VoxelBuffer& buffer, AxisOrder order);
+/// The same view, for writing into the buffer (e.g. blending network outputs straight into it).
+at::Tensor writableViewAsTensor(VoxelBuffer& buffer, AxisOrder order);
 
 /// Contiguous float32 CPU tensor [1, C, spatial...] that owns its memory (a copy of the buffer).
 at::Tensor toTensor(const VoxelBuffer& buffer, AxisOrder order);
