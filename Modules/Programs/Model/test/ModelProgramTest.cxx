@@ -57,6 +57,9 @@ TEST(ModelProgram, ExportIsUnsupportedAndBadInputsHaveTheirExitCodes) {
 
 TEST(ModelProgram, RealCommandLineReportsOneLineErrors) {
   if (!std::filesystem::exists(skipseg::testing::binaryDir() + "/skipseg-model")) {
+    if (skipseg::testing::runningUnderCi()) {
+      FAIL() << "skipseg-model was not built";
+    }
     GTEST_SKIP() << "skipseg-model not built";
   }
   skipseg::testing::TemporaryDirectory temporary;
