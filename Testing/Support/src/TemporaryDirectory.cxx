@@ -28,7 +28,9 @@ TemporaryDirectory::~TemporaryDirectory() {
   fs::remove_all(path_, error);
 }
 
-std::string TemporaryDirectory::file(const std::string& name) const { return (fs::path(path_) / name).string(); }
+std::string TemporaryDirectory::file(const std::string& name) const {
+  return (fs::path(path_) / name).string();
+}
 
 std::string TemporaryDirectory::listing() const {
   std::vector<std::string> names;

@@ -12,7 +12,9 @@ namespace po = boost::program_options;
 namespace skipseg::cli {
 namespace {
 
-bool isList(ParameterKind kind) { return kind == ParameterKind::StringList || kind == ParameterKind::FloatList; }
+bool isList(ParameterKind kind) {
+  return kind == ParameterKind::StringList || kind == ParameterKind::FloatList;
+}
 
 double parseNumber(const std::string& name, const std::string& text) {
   char* end = nullptr;
@@ -129,8 +131,8 @@ ParsedOptions parseOptions(const ProgramDescription& description, const std::vec
       }
     }
     if (values.empty() && !parameter.defaultValue.empty() && parameter.kind != ParameterKind::Flag) {
-      values = isList(parameter.kind) ? splitList(parameter.defaultValue)
-                                      : std::vector<std::string>{parameter.defaultValue};
+      values =
+          isList(parameter.kind) ? splitList(parameter.defaultValue) : std::vector<std::string>{parameter.defaultValue};
     }
     if (values.empty()) {
       if (parameter.required) {
@@ -144,7 +146,9 @@ ParsedOptions parseOptions(const ProgramDescription& description, const std::vec
   return parsed;
 }
 
-bool ParsedOptions::has(const std::string& name) const { return values_.count(name) > 0; }
+bool ParsedOptions::has(const std::string& name) const {
+  return values_.count(name) > 0;
+}
 
 std::string ParsedOptions::string(const std::string& name) const {
   const auto found = values_.find(name);
@@ -158,9 +162,13 @@ std::string ParsedOptions::stringOr(const std::string& name, const std::string& 
   return has(name) ? string(name) : fallback;
 }
 
-long long ParsedOptions::integer(const std::string& name) const { return parseInteger(name, string(name)); }
+long long ParsedOptions::integer(const std::string& name) const {
+  return parseInteger(name, string(name));
+}
 
-double ParsedOptions::number(const std::string& name) const { return parseNumber(name, string(name)); }
+double ParsedOptions::number(const std::string& name) const {
+  return parseNumber(name, string(name));
+}
 
 bool ParsedOptions::flag(const std::string& name) const {
   const auto found = values_.find(name);

@@ -52,7 +52,8 @@ void writeParameter(std::ostringstream& xml, const Parameter& parameter) {
   std::string description = parameter.help;
   if (isIndexed(parameter.kind)) {
     if (parameter.positionalIndex < 0) {
-      throw internalError("parameter --" + parameter.name + " is an image or file and needs a positional index for Slicer");
+      throw internalError("parameter --" + parameter.name +
+                          " is an image or file and needs a positional index for Slicer");
     }
     const bool input = parameter.kind == ParameterKind::InputImage || parameter.kind == ParameterKind::InputFile;
     const bool image = parameter.kind != ParameterKind::InputFile && parameter.kind != ParameterKind::OutputFile;

@@ -16,9 +16,10 @@ skipseg::cli::ProgramDescription program() {
 
 TEST(RunProgram, ErrorsBecomeOneLineAndTheirExitCode) {
   testing::internal::CaptureStderr();
-  const int code = skipseg::cli::runProgram(program(), {"scan.nii"}, [](const skipseg::cli::ParsedOptions& options) -> int {
-    throw skipseg::badInput(options.string("input"), "not a NIfTI file");
-  });
+  const int code =
+      skipseg::cli::runProgram(program(), {"scan.nii"}, [](const skipseg::cli::ParsedOptions& options) -> int {
+        throw skipseg::badInput(options.string("input"), "not a NIfTI file");
+      });
   const std::string error = testing::internal::GetCapturedStderr();
   EXPECT_EQ(code, 3);
   EXPECT_EQ(error, "skipseg-example: error: scan.nii: not a NIfTI file\n");
@@ -34,7 +35,8 @@ TEST(RunProgram, UsageErrorExitsWithTwo) {
 
 TEST(RunProgram, HelpListsOptionsAndExitCodes) {
   testing::internal::CaptureStdout();
-  const int code = skipseg::cli::runProgram(program(), {"--help"}, [](const skipseg::cli::ParsedOptions&) { return 9; });
+  const int code =
+      skipseg::cli::runProgram(program(), {"--help"}, [](const skipseg::cli::ParsedOptions&) { return 9; });
   const std::string help = testing::internal::GetCapturedStdout();
   EXPECT_EQ(code, 0);
   EXPECT_NE(help.find("--input FILE"), std::string::npos);

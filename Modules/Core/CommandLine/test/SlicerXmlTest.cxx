@@ -58,7 +58,8 @@ TEST(SlicerXml, ValidatesAgainstSlicersSchema) {
   {
     std::ifstream original(schema);
     const std::string text((std::istreambuf_iterator<char>(original)), std::istreambuf_iterator<char>());
-    const std::string misplaced = "      </xsd:complexContent>\n      <xsd:attribute name=\"hidden\" type=\"xsd:boolean\"/>\n";
+    const std::string misplaced =
+        "      </xsd:complexContent>\n      <xsd:attribute name=\"hidden\" type=\"xsd:boolean\"/>\n";
     std::string repaired = text;
     const auto at = repaired.find(misplaced);
     ASSERT_NE(at, std::string::npos) << "the schema changed; revisit this repair";
@@ -66,7 +67,8 @@ TEST(SlicerXml, ValidatesAgainstSlicersSchema) {
     std::ofstream(folder.file("schema.xsd")) << repaired;
   }
   std::ofstream(folder.file("module.xml")) << skipseg::cli::slicerXml(slicerProgram(), "0.1.0");
-  const std::string command = "xmllint --noout --schema '" + folder.file("schema.xsd") + "' '" + folder.file("module.xml") + "' 2>'" + folder.file("errors.txt") + "'";
+  const std::string command = "xmllint --noout --schema '" + folder.file("schema.xsd") + "' '" +
+                              folder.file("module.xml") + "' 2>'" + folder.file("errors.txt") + "'";
   const int status = std::system(command.c_str());
   std::ifstream errors(folder.file("errors.txt"));
   const std::string report((std::istreambuf_iterator<char>(errors)), std::istreambuf_iterator<char>());

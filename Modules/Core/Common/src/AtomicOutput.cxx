@@ -65,6 +65,8 @@ void writeFileAtomically(const std::string& path, const std::string& contents) {
   output.commit();
 }
 
-bool isTemporaryOutputName(const std::string& fileName) { return fileName.rfind(kTemporaryPrefix, 0) == 0; }
+bool isTemporaryOutputName(const std::string& fileName) {
+  return fileName.rfind(kTemporaryPrefix, 0) == 0;
+}
 
 }  // namespace skipseg

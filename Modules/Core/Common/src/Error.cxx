@@ -8,7 +8,9 @@ Error badInput(const std::string& path, const std::string& problem) {
   return Error(ExitCode::BadInput, path + ": " + problem);
 }
 
-Error usageError(const std::string& problem) { return Error(ExitCode::Usage, problem); }
+Error usageError(const std::string& problem) {
+  return Error(ExitCode::Usage, problem);
+}
 
 Error unsupported(const std::string& path, const std::string& problem) {
   return Error(ExitCode::Unsupported, path + ": " + problem);
@@ -18,7 +20,9 @@ Error outputFailed(const std::string& path, const std::string& problem) {
   return Error(ExitCode::OutputFailed, path + ": " + problem);
 }
 
-Error internalError(const std::string& problem) { return Error(ExitCode::Internal, "internal error: " + problem); }
+Error internalError(const std::string& problem) {
+  return Error(ExitCode::Internal, "internal error: " + problem);
+}
 
 std::string oneLine(const std::string& message) {
   std::string folded;

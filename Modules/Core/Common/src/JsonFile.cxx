@@ -22,7 +22,9 @@ Json readJsonFile(const std::string& path) {
   }
 }
 
-void writeJsonFile(const std::string& path, const Json& value) { writeFileAtomically(path, value.dump(2) + "\n"); }
+void writeJsonFile(const std::string& path, const Json& value) {
+  writeFileAtomically(path, value.dump(2) + "\n");
+}
 
 void writeJsonFile(const std::string& path, const OrderedJson& value) {
   writeFileAtomically(path, value.dump(2) + "\n");

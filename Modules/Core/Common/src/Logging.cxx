@@ -10,11 +10,16 @@
 namespace skipseg {
 
 LogLevel parseLogLevel(const std::string& text) {
-  if (text == "debug") return LogLevel::Debug;
-  if (text == "info") return LogLevel::Info;
-  if (text == "warning" || text == "warn") return LogLevel::Warning;
-  if (text == "error") return LogLevel::Error;
-  if (text == "off" || text == "quiet") return LogLevel::Off;
+  if (text == "debug")
+    return LogLevel::Debug;
+  if (text == "info")
+    return LogLevel::Info;
+  if (text == "warning" || text == "warn")
+    return LogLevel::Warning;
+  if (text == "error")
+    return LogLevel::Error;
+  if (text == "off" || text == "quiet")
+    return LogLevel::Off;
   throw usageError("--log-level must be debug, info, warning, error or off, not \"" + text + "\"");
 }
 

@@ -11,16 +11,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 class SilentProgress final : public ProgressReporter {
-public:
+ public:
   void start(const std::string&, const std::string&) override {}
   void update(double, const std::string&) override {}
   void finish() override {}
 };
 
-double clampFraction(double fraction) { return fraction < 0 ? 0 : (fraction > 1 ? 1 : fraction); }
+double clampFraction(double fraction) {
+  return fraction < 0 ? 0 : (fraction > 1 ? 1 : fraction);
+}
 
 class TerminalProgress final : public ProgressReporter {
-public:
+ public:
   void start(const std::string& stage, const std::string&) override {
     stage_ = stage;
     begin_ = Clock::now();
@@ -34,7 +36,7 @@ public:
     std::fflush(stderr);
   }
 
-private:
+ private:
   void draw(double fraction, const std::string& status, bool force) {
     const auto now = Clock::now();
     if (!force && now - lastDraw_ < std::chrono::milliseconds(100)) {
@@ -66,7 +68,7 @@ private:
 
 // Slicer reads these tags from the module's stdout (SlicerExecutionModel's progress protocol).
 class SlicerProgress final : public ProgressReporter {
-public:
+ public:
   void start(const std::string& stage, const std::string& comment) override {
     std::printf("<filter-start>\n<filter-name>%s</filter-name>\n<filter-comment>%s</filter-comment>\n</filter-start>\n",
                 stage.c_str(), comment.empty() ? stage.c_str() : comment.c_str());
@@ -87,7 +89,7 @@ public:
     std::fflush(stdout);
   }
 
-private:
+ private:
   Clock::time_point lastDraw_;
 };
 

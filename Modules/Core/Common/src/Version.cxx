@@ -2,6 +2,8 @@
 
 namespace skipseg {
 
-std::string version() { return SKIPSEG_VERSION_STRING; }
+std::string version() {
+  return SKIPSEG_VERSION_STRING;
+}
 
 }  // namespace skipseg

@@ -35,8 +35,8 @@ bool ImageGeometry::sameGrid(const ImageGeometry& other, double tolerance) const
 
 std::string ImageGeometry::describe() const {
   std::ostringstream text;
-  text << size[0] << "x" << size[1] << "x" << size[2] << " at " << spacing[0] << "x" << spacing[1] << "x"
-       << spacing[2] << " mm, origin (" << origin[0] << ", " << origin[1] << ", " << origin[2] << ")";
+  text << size[0] << "x" << size[1] << "x" << size[2] << " at " << spacing[0] << "x" << spacing[1] << "x" << spacing[2]
+       << " mm, origin (" << origin[0] << ", " << origin[1] << ", " << origin[2] << ")";
   return text.str();
 }
 

@@ -20,6 +20,8 @@ TEST(Error, ExitCodesAreTheDocumentedNumbers) {
   EXPECT_EQ(static_cast<int>(skipseg::ExitCode::OutputFailed), 6);
 }
 
-TEST(Error, OneLineDropsTrailingSeparators) { EXPECT_EQ(skipseg::oneLine("a\n\nb\n"), "a; b"); }
+TEST(Error, OneLineDropsTrailingSeparators) {
+  EXPECT_EQ(skipseg::oneLine("a\n\nb\n"), "a; b");
+}
 
 }  // namespace

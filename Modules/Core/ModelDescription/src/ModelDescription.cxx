@@ -137,8 +137,8 @@ ModelDescription ModelDescription::fromJson(const Json& json, const std::string&
         } else {
           label.name = item.value().at("name").get<std::string>();
           const auto color = item.value().value("color", std::vector<double>{});
-          label.color = color.size() == 3 ? std::array<double, 3>{color[0], color[1], color[2]}
-                                          : defaultLabelColor(label.id);
+          label.color =
+              color.size() == 3 ? std::array<double, 3>{color[0], color[1], color[2]} : defaultLabelColor(label.id);
         }
         description.labels.push_back(label);
       }

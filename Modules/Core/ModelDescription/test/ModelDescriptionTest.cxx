@@ -5,7 +5,8 @@
 
 namespace {
 
-const char* kFixtureJson = R"({"format": "skipseg-torchscript/1", "spatial_dims": 3, "in_channels": 1, "axis_order": "xyz",
+const char* kFixtureJson =
+    R"({"format": "skipseg-torchscript/1", "spatial_dims": 3, "in_channels": 1, "axis_order": "xyz",
  "orientation": "RAS", "spacing": [3.0, 3.0, 3.0], "patch_size": [64, 64, 64],
  "normalization": {"scheme": "scale", "a_min": -200, "a_max": 300, "b_min": 0.0, "b_max": 1.0, "clip": true},
  "output": "logits", "labels": {"0": "background", "1": "liver", "2": "spleen"}})";

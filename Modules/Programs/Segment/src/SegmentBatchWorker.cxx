@@ -11,7 +11,7 @@ namespace {
 using cli::ParameterKind;
 
 class PreparedScan final : public batch::PreparedCase {
-public:
+ public:
   segmentation::PreparedCasePtr prepared;
 };
 
@@ -38,7 +38,7 @@ segmentation::PipelineOptions pipelineOptions(const batch::WorkerSettings& setti
 }
 
 class SegmentWorker final : public batch::CaseWorker {
-public:
+ public:
   explicit SegmentWorker(const batch::WorkerSettings& settings)
       : pipeline_({settings.model}, pipelineOptions(settings)) {}
 
@@ -59,11 +59,12 @@ public:
     return {{"labels", result.sidecar["labels"]}, {"timings_seconds", result.sidecar["timings_seconds"]}};
   }
 
-private:
+ private:
   segmentation::SegmentationPipeline pipeline_;
 };
 
-cli::Parameter option(const std::string& name, ParameterKind kind, const std::string& help, const std::string& fallback) {
+cli::Parameter option(const std::string& name, ParameterKind kind, const std::string& help,
+                      const std::string& fallback) {
   cli::Parameter parameter;
   parameter.name = name;
   parameter.kind = kind;
@@ -78,9 +79,11 @@ cli::Parameter option(const std::string& name, ParameterKind kind, const std::st
 batch::WorkerType segmentWorkerType() {
   batch::WorkerType type;
   type.name = "segment";
-  type.description = "segment each scan as skipseg-segment does (labels on the scan's grid, a JSON sidecar beside them)";
+  type.description =
+      "segment each scan as skipseg-segment does (labels on the scan's grid, a JSON sidecar beside them)";
   type.outputExtension = ".nii.gz";
-  type.options.push_back(option("device", ParameterKind::String, "Where the network runs: auto, cpu, cuda or cuda:N.", "auto"));
+  type.options.push_back(
+      option("device", ParameterKind::String, "Where the network runs: auto, cpu, cuda or cuda:N.", "auto"));
   auto precision = option("precision", ParameterKind::Enumeration, "Network precision.", "float32");
   precision.choices = {"float32", "float16", "bfloat16"};
   type.options.push_back(precision);
@@ -94,8 +97,8 @@ batch::WorkerType segmentWorkerType() {
                         "Keep the largest connected component: none, per-label or foreground.", "none");
   largest.choices = {"none", "per-label", "foreground"};
   type.options.push_back(largest);
-  type.options.push_back(option("min-component-mm3", ParameterKind::Float,
-                                "Remove components smaller than this volume in mm3.", "0"));
+  type.options.push_back(
+      option("min-component-mm3", ParameterKind::Float, "Remove components smaller than this volume in mm3.", "0"));
   type.options.push_back(option("fill-holes", ParameterKind::Flag, "Fill holes enclosed by a label.", ""));
   // Where and how fast the network runs does not change the labels beyond float rounding.
   type.optionsNotAffectingResults = {"device", "threads", "tile-batch"};

@@ -30,8 +30,9 @@ cli::ProgramDescription segmentProgramDescription() {
   input.group = "Input and output";
   input.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
 
-  auto& output = program.add("output", ParameterKind::OutputLabelMap,
-                             "The label map to write (.nii.gz, .nii, .nrrd or .mha); written only when the whole run succeeds.");
+  auto& output =
+      program.add("output", ParameterKind::OutputLabelMap,
+                  "The label map to write (.nii.gz, .nii, .nrrd or .mha); written only when the whole run succeeds.");
   output.label = "Output labels";
   output.positionalIndex = 1;
   output.required = true;
@@ -44,13 +45,15 @@ cli::ProgramDescription segmentProgramDescription() {
   model.label = "Model";
   model.group = "Input and output";
 
-  auto& extra = program.add("extra-input", ParameterKind::StringList,
-                            "Further input channels, in the model's channel order after --input (multi-channel models).");
+  auto& extra =
+      program.add("extra-input", ParameterKind::StringList,
+                  "Further input channels, in the model's channel order after --input (multi-channel models).");
   extra.group = "Input and output";
   extra.slicer = false;
 
-  auto& probabilities = program.add("probabilities", ParameterKind::String,
-                                    "Also write per-class probabilities on the scan's grid to this file (one component per label).");
+  auto& probabilities =
+      program.add("probabilities", ParameterKind::String,
+                  "Also write per-class probabilities on the scan's grid to this file (one component per label).");
   probabilities.group = "Input and output";
   probabilities.slicer = false;
 
@@ -90,13 +93,14 @@ cli::ProgramDescription segmentProgramDescription() {
   auto& tileBatch = program.add("tile-batch", ParameterKind::Integer, "Tiles per forward pass.");
   tileBatch.defaultValue = "1";
   tileBatch.group = "Computation";
-  auto& mirror = program.add("mirror", ParameterKind::Enumeration,
-                             "Test-time mirroring: off, or all (average over every flip of the axes the model allows).");
+  auto& mirror =
+      program.add("mirror", ParameterKind::Enumeration,
+                  "Test-time mirroring: off, or all (average over every flip of the axes the model allows).");
   mirror.choices = {"off", "all"};
   mirror.defaultValue = "off";
   mirror.group = "Computation";
-  auto& interpolation = program.add("interpolation", ParameterKind::Enumeration,
-                                    "Interpolation of the scan onto the model's grid.");
+  auto& interpolation =
+      program.add("interpolation", ParameterKind::Enumeration, "Interpolation of the scan onto the model's grid.");
   interpolation.choices = {"bspline", "linear", "nearest"};
   interpolation.defaultValue = "bspline";
   interpolation.group = "Computation";

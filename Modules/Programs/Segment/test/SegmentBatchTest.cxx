@@ -38,8 +38,8 @@ TEST(SegmentBatch, GoodCasesAreDoneTheCorruptOneFailsAndARerunSkipsTheDoneOnes) 
   skipseg::io::writeImage(ramp(24, 2.0).GetPointer(), input.file("second.nrrd"));
   { std::ofstream(input.file("broken.nii.gz")) << "not a scan"; }
   const std::string model = skipseg::testing::sourcePath("Data/Testing/derivative_ras_xyz.pt");
-  const std::vector<std::string> arguments = {"--model", model, "--input", input.path(), "--output-dir", output.path(),
-                                              "--device", "cpu", "--threads", "1"};
+  const std::vector<std::string> arguments = {"--model",     model,      "--input", input.path(), "--output-dir",
+                                              output.path(), "--device", "cpu",     "--threads",  "1"};
 
   const auto first = skipseg::testing::runProgram("skipseg-batch", arguments);
   EXPECT_EQ(first.exitCode, 1) << first.standardError;

@@ -40,10 +40,9 @@ TEST(SegmentProgram, TorchScriptFixtureOnRealCtWritesLabelsSidecarAndProbabiliti
   SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
   SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
   TemporaryDirectory folder;
-  const int code = skipseg::programs::segmentMain({"--input", scan, "--model", model, "--output",
-                                                   folder.file("labels.nii.gz"), "--probabilities",
-                                                   folder.file("probabilities.nrrd"), "--threads", "2",
-                                                   "--log-level", "warning"});
+  const int code = skipseg::programs::segmentMain(
+      {"--input", scan, "--model", model, "--output", folder.file("labels.nii.gz"), "--probabilities",
+       folder.file("probabilities.nrrd"), "--threads", "2", "--log-level", "warning"});
   ASSERT_EQ(code, 0);
   expectOnTheScan(folder.file("labels.nii.gz"), scan);
   const auto present = labelsPresent(skipseg::io::readLabelImage(folder.file("labels.nii.gz")).GetPointer());
@@ -94,7 +93,8 @@ TEST(SegmentProgram, MissingScanIsOneLineExitThreeAndNothingWritten) {
                                                      "--output", folder.file("out/labels.nii.gz")});
   EXPECT_EQ(result.exitCode, 3);
   // The scan is checked before the model is loaded: the error is the only thing said.
-  EXPECT_EQ(result.standardError, "skipseg-segment: error: " + folder.file("absent.nii.gz") + ": no such file or folder\n");
+  EXPECT_EQ(result.standardError,
+            "skipseg-segment: error: " + folder.file("absent.nii.gz") + ": no such file or folder\n");
   EXPECT_EQ(folder.listing(), "");
 }
 
@@ -102,8 +102,8 @@ TEST(SegmentProgram, UnreadableModelIsBadInputNamingTheModel) {
   SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
   TemporaryDirectory folder;
   { std::ofstream(folder.file("broken.pt")) << "not a model"; }
-  const auto result = runProgram("skipseg-segment", {"--input", scan, "--model", folder.file("broken.pt"),
-                                                     "--output", folder.file("labels.nii.gz")});
+  const auto result = runProgram("skipseg-segment", {"--input", scan, "--model", folder.file("broken.pt"), "--output",
+                                                     folder.file("labels.nii.gz")});
   EXPECT_EQ(result.exitCode, 3) << result.standardError;
   EXPECT_NE(result.standardError.find(folder.file("broken.pt")), std::string::npos) << result.standardError;
   EXPECT_EQ(folder.listing(), "broken.pt");
@@ -144,8 +144,10 @@ TEST(SegmentProgram, RunsExactlyAsSlicerWouldWithNrrdInAndOut) {
 
 TEST(SegmentProgram, XmlDescribesInputScalarAndOutputLabelImages) {
   const auto parameters = skipseg::testing::slicerParametersOf("skipseg-segment");
-  const auto input = std::find_if(parameters.begin(), parameters.end(), [](const auto& p) { return p.name == "input"; });
-  const auto output = std::find_if(parameters.begin(), parameters.end(), [](const auto& p) { return p.name == "output"; });
+  const auto input =
+      std::find_if(parameters.begin(), parameters.end(), [](const auto& p) { return p.name == "input"; });
+  const auto output =
+      std::find_if(parameters.begin(), parameters.end(), [](const auto& p) { return p.name == "output"; });
   ASSERT_NE(input, parameters.end());
   ASSERT_NE(output, parameters.end());
   EXPECT_EQ(input->element, "image");

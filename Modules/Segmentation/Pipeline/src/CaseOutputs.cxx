@@ -31,6 +31,8 @@ void CaseOutputs::writeJson(const Json& value, const std::string& path) {
   files_.push_back(path);
 }
 
-void CaseOutputs::adopt(const std::vector<std::string>& files) { files_.insert(files_.end(), files.begin(), files.end()); }
+void CaseOutputs::adopt(const std::vector<std::string>& files) {
+  files_.insert(files_.end(), files.begin(), files.end());
+}
 
 }  // namespace skipseg::segmentation

@@ -11,7 +11,7 @@
 namespace skipseg::segmentation {
 
 class CaseOutputs {
-public:
+ public:
   CaseOutputs() = default;
   ~CaseOutputs();
   CaseOutputs(const CaseOutputs&) = delete;
@@ -25,7 +25,7 @@ public:
   void keep() { kept_ = true; }
   const std::vector<std::string>& files() const { return files_; }
 
-private:
+ private:
   std::vector<std::string> files_;
   bool kept_ = false;
 };

@@ -13,10 +13,10 @@
 namespace skipseg::segmentation {
 
 struct ModelGridInput {
-  ImageGeometry nativeGeometry;          ///< the scan as read: labels are written on this grid
-  io::FloatImage::Pointer nativeImage;   ///< first channel as read, kept only for pictures (else null)
-  ImageGeometry modelGrid;               ///< reoriented, cropped, resampled grid the network sees
-  VoxelBuffer voxels;                    ///< normalised channels on modelGrid
+  ImageGeometry nativeGeometry;         ///< the scan as read: labels are written on this grid
+  io::FloatImage::Pointer nativeImage;  ///< first channel as read, kept only for pictures (else null)
+  ImageGeometry modelGrid;              ///< reoriented, cropped, resampled grid the network sees
+  VoxelBuffer voxels;                   ///< normalised channels on modelGrid
   bool cropped = false;
 };
 

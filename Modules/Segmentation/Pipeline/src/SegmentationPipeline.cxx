@@ -80,8 +80,10 @@ Json labelVolumes(const io::LabelImage& labels, const ModelDescription& descript
     if (label.id == 0) {
       continue;
     }
-    const std::size_t count = counts.count(static_cast<unsigned>(label.id)) ? counts[static_cast<unsigned>(label.id)] : 0;
-    volumes[label.name] = {{"id", label.id}, {"voxels", count}, {"volume_mm3", static_cast<double>(count) * voxelVolume}};
+    const std::size_t count =
+        counts.count(static_cast<unsigned>(label.id)) ? counts[static_cast<unsigned>(label.id)] : 0;
+    volumes[label.name] = {
+        {"id", label.id}, {"voxels", count}, {"volume_mm3", static_cast<double>(count) * voxelVolume}};
   }
   return volumes;
 }
@@ -100,22 +102,29 @@ SegmentationPipeline::SegmentationPipeline(const std::vector<std::string>& model
 
 SegmentationPipeline::~SegmentationPipeline() = default;
 
-const ModelDescription& SegmentationPipeline::description() const { return impl_->predictor->description(); }
+const ModelDescription& SegmentationPipeline::description() const {
+  return impl_->predictor->description();
+}
 
-io::LabelImage::Pointer SegmentationPipeline::lastLabels() const { return impl_->lastLabels; }
+io::LabelImage::Pointer SegmentationPipeline::lastLabels() const {
+  return impl_->lastLabels;
+}
 
-void PreparedCaseDeleter::operator()(PreparedCase* prepared) const { delete prepared; }
+void PreparedCaseDeleter::operator()(PreparedCase* prepared) const {
+  delete prepared;
+}
 
 PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const {
   PreparedCasePtr prepared(new PreparedCase);
-  prepared->modelInput = prepareModelGridInput(request.inputs, request.read, description(),
-                                               preprocessing::parseInterpolation(impl_->options.interpolation,
-                                                                                 "--interpolation"),
-                                               !request.renderDirectory.empty(), prepared->timer);
+  prepared->modelInput =
+      prepareModelGridInput(request.inputs, request.read, description(),
+                            preprocessing::parseInterpolation(impl_->options.interpolation, "--interpolation"),
+                            !request.renderDirectory.empty(), prepared->timer);
   return prepared;
 }
 
-CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseRequest& request, ProgressReporter& progress) {
+CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseRequest& request,
+                                        ProgressReporter& progress) {
   if (request.outputLabels.empty()) {
     throw usageError("--output is required (see --help)");
   }
@@ -139,7 +148,8 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
       preprocessing::mapScoresToNativeLabels(probabilities, input.nativeGeometry, labelIds, backMapping);
   VoxelBuffer nativeProbabilities;
   if (!request.outputProbabilities.empty()) {
-    nativeProbabilities = preprocessing::mapScoresToNativeGrid(probabilities, input.nativeGeometry, labelIds, backMapping);
+    nativeProbabilities =
+        preprocessing::mapScoresToNativeGrid(probabilities, input.nativeGeometry, labelIds, backMapping);
   }
   probabilities = VoxelBuffer();
   timer.stop();
@@ -160,8 +170,8 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
     timer.start("render");
     auto image = input.nativeImage;
     render::RenderOptions renderOptions;
-    const auto rendered = render::renderSegmentation(*labels, image.GetPointer(), model.labels,
-                                                     request.renderDirectory, renderOptions, progress);
+    const auto rendered = render::renderSegmentation(*labels, image.GetPointer(), model.labels, request.renderDirectory,
+                                                     renderOptions, progress);
     outputs.adopt(rendered.files);
     timer.stop();
   }
@@ -221,9 +231,12 @@ std::string defaultSidecarPath(const std::string& labelsPath) {
 }
 
 LargestComponent parseLargestComponent(const std::string& text) {
-  if (text == "none") return LargestComponent::None;
-  if (text == "per-label") return LargestComponent::PerLabel;
-  if (text == "foreground") return LargestComponent::Foreground;
+  if (text == "none")
+    return LargestComponent::None;
+  if (text == "per-label")
+    return LargestComponent::PerLabel;
+  if (text == "foreground")
+    return LargestComponent::Foreground;
   throw usageError("--largest-component must be none, per-label or foreground, not \"" + text + "\"");
 }
 

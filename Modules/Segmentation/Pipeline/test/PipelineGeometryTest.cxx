@@ -131,7 +131,8 @@ void expectLabelsOnHalfA(const std::string& model, const std::function<float(con
   auto labels = pipeline.lastLabels();
   ASSERT_TRUE(labels);
   // The labels lie exactly on the scan.
-  EXPECT_TRUE(skipseg::io::geometryOf(labels.GetPointer()).sameGrid(skipseg::io::geometryOf(phantom.GetPointer()), 1e-6));
+  EXPECT_TRUE(
+      skipseg::io::geometryOf(labels.GetPointer()).sameGrid(skipseg::io::geometryOf(phantom.GetPointer()), 1e-6));
   const Outcome outcome = judge(labels.GetPointer(), centre, 6.0);
   EXPECT_GT(outcome.checked, 10000u);
   EXPECT_EQ(outcome.wrong, 0u) << "of " << outcome.checked << " judged voxels";

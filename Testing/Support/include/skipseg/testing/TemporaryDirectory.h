@@ -5,7 +5,7 @@ namespace skipseg::testing {
 
 /// A fresh folder under the system temporary directory, removed with everything in it on destruction.
 class TemporaryDirectory {
-public:
+ public:
   TemporaryDirectory();
   ~TemporaryDirectory();
   TemporaryDirectory(const TemporaryDirectory&) = delete;
@@ -17,7 +17,7 @@ public:
   /// Names of the entries in the folder, sorted (to assert that nothing partial was left behind).
   std::string listing() const;
 
-private:
+ private:
   std::string path_;
 };
 

@@ -27,22 +27,22 @@ std::vector<float> readRawFloat32(const std::string& path);
 }  // namespace skipseg::testing
 
 // Resolves a shared-data file into `var`, or fails (CI) / skips (elsewhere) the current test.
-#define SKIPSEG_REQUIRE_SHARED_DATA(var, relative)                                        \
-  const std::string var = ::skipseg::testing::sharedDataPath(relative);                  \
-  if (var.empty()) {                                                                      \
-    if (::skipseg::testing::runningUnderCi()) {                                           \
-      FAIL() << "shared data missing under CI: " << (relative);                          \
-    } else {                                                                              \
-      GTEST_SKIP() << "shared data not present: " << (relative);                         \
-    }                                                                                     \
+#define SKIPSEG_REQUIRE_SHARED_DATA(var, relative)                      \
+  const std::string var = ::skipseg::testing::sharedDataPath(relative); \
+  if (var.empty()) {                                                    \
+    if (::skipseg::testing::runningUnderCi()) {                         \
+      FAIL() << "shared data missing under CI: " << (relative);         \
+    } else {                                                            \
+      GTEST_SKIP() << "shared data not present: " << (relative);        \
+    }                                                                   \
   }
 
-#define SKIPSEG_REQUIRE_FIXTURE(var, relative)                                            \
-  const std::string var = ::skipseg::testing::fixturePath(relative);                     \
-  if (var.empty()) {                                                                      \
-    if (::skipseg::testing::runningUnderCi()) {                                           \
-      FAIL() << "fixture missing under CI: " << (relative);                              \
-    } else {                                                                              \
-      GTEST_SKIP() << "fixture not present: " << (relative);                             \
-    }                                                                                     \
+#define SKIPSEG_REQUIRE_FIXTURE(var, relative)                       \
+  const std::string var = ::skipseg::testing::fixturePath(relative); \
+  if (var.empty()) {                                                 \
+    if (::skipseg::testing::runningUnderCi()) {                      \
+      FAIL() << "fixture missing under CI: " << (relative);          \
+    } else {                                                         \
+      GTEST_SKIP() << "fixture not present: " << (relative);         \
+    }                                                                \
   }

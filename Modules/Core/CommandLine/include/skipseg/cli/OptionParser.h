@@ -11,7 +11,7 @@ namespace skipseg::cli {
 /// Parsed values, by parameter name, already checked against the description (types, choices,
 /// required). Getters throw a usage error naming the option when a value is missing or malformed.
 class ParsedOptions {
-public:
+ public:
   bool has(const std::string& name) const;
   std::string string(const std::string& name) const;
   std::string stringOr(const std::string& name, const std::string& fallback) const;
@@ -25,7 +25,7 @@ public:
   const std::map<std::string, std::vector<std::string>>& values() const { return values_; }
   void set(const std::string& name, std::vector<std::string> values) { values_[name] = std::move(values); }
 
-private:
+ private:
   std::map<std::string, std::vector<std::string>> values_;
 };
 

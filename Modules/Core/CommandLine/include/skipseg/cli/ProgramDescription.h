@@ -26,13 +26,13 @@ enum class ParameterKind {
 };
 
 struct Parameter {
-  std::string name;               ///< long flag without dashes ("input"); also the Slicer element name
+  std::string name;  ///< long flag without dashes ("input"); also the Slicer element name
   ParameterKind kind = ParameterKind::String;
-  std::string label;              ///< short human title (Slicer shows it); defaults to the name
-  std::string help;               ///< one or two sentences: what it does, units, default
-  std::string defaultValue;       ///< as text; empty for none
+  std::string label;         ///< short human title (Slicer shows it); defaults to the name
+  std::string help;          ///< one or two sentences: what it does, units, default
+  std::string defaultValue;  ///< as text; empty for none
   bool required = false;
-  int positionalIndex = -1;       ///< >= 0: may be given without its flag, at this position (Slicer <index>)
+  int positionalIndex = -1;                 ///< >= 0: may be given without its flag, at this position (Slicer <index>)
   std::vector<std::string> choices;         ///< Enumeration only
   std::vector<std::string> fileExtensions;  ///< images/files: e.g. {".nrrd", ".nii.gz"}; Slicer uses the first
   std::string group = "Parameters";         ///< Slicer <parameters> group label
@@ -41,10 +41,10 @@ struct Parameter {
 };
 
 struct ProgramDescription {
-  std::string name;          ///< "skipseg-segment"
-  std::string title;         ///< "SkipSeg Segment"
+  std::string name;   ///< "skipseg-segment"
+  std::string title;  ///< "SkipSeg Segment"
   std::string category = "Segmentation.SkipSeg";
-  std::string description;   ///< a paragraph for --help and Slicer
+  std::string description;  ///< a paragraph for --help and Slicer
   std::string contributor = "The SkipSeg developers";
   std::string acknowledgements;
   std::string documentationUrl;

@@ -7,7 +7,7 @@
 namespace skipseg {
 
 class AtomicOutput {
-public:
+ public:
   /// Creates the target's parent folder if needed; throws OutputFailed when it cannot.
   explicit AtomicOutput(std::string targetPath);
   /// Removes the temporary file unless commit() succeeded.
@@ -21,7 +21,7 @@ public:
   /// Renames the temporary file onto the target (atomic within one filesystem).
   void commit();
 
-private:
+ private:
   std::string targetPath_;
   std::string temporaryPath_;
   bool committed_ = false;

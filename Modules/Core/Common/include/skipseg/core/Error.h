@@ -9,21 +9,21 @@ namespace skipseg {
 
 enum class ExitCode : int {
   Ok = 0,
-  Failure = 1,          ///< some cases of a batch failed; the others were done
-  Usage = 2,            ///< bad command line: unknown option, missing or malformed value
-  BadInput = 3,         ///< an input file or folder is missing, unreadable, or not what it must be
-  Internal = 4,         ///< a bug or an unexpected library failure
-  Unsupported = 5,      ///< valid input that this version cannot handle (e.g. an unknown model format)
-  OutputFailed = 6,     ///< the output could not be written (permissions, disk full)
-  Interrupted = 130,    ///< stopped by a signal
+  Failure = 1,        ///< some cases of a batch failed; the others were done
+  Usage = 2,          ///< bad command line: unknown option, missing or malformed value
+  BadInput = 3,       ///< an input file or folder is missing, unreadable, or not what it must be
+  Internal = 4,       ///< a bug or an unexpected library failure
+  Unsupported = 5,    ///< valid input that this version cannot handle (e.g. an unknown model format)
+  OutputFailed = 6,   ///< the output could not be written (permissions, disk full)
+  Interrupted = 130,  ///< stopped by a signal
 };
 
 class Error : public std::runtime_error {
-public:
+ public:
   Error(ExitCode code, const std::string& message);
   ExitCode code() const noexcept { return code_; }
 
-private:
+ private:
   ExitCode code_;
 };
 

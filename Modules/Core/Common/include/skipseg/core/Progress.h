@@ -9,7 +9,7 @@
 namespace skipseg {
 
 class ProgressReporter {
-public:
+ public:
   virtual ~ProgressReporter() = default;
   /// A named stage begins (Slicer: <filter-start>).
   virtual void start(const std::string& stage, const std::string& comment = "") = 0;

@@ -11,7 +11,7 @@
 namespace skipseg {
 
 class StageTimer {
-public:
+ public:
   /// Starts timing `stage`; stops the previous stage if one is running.
   void start(const std::string& stage);
   /// Stops the running stage (if any) and logs its duration at info level.
@@ -23,7 +23,7 @@ public:
   /// {"read": 0.12, "network": 3.4, ..., "total": 3.6}
   OrderedJson toJson() const;
 
-private:
+ private:
   std::vector<std::pair<std::string, double>> stages_;
   std::string running_;
   std::chrono::steady_clock::time_point begin_;
@@ -31,13 +31,13 @@ private:
 
 /// Stops the timer's stage at scope exit.
 class ScopedStage {
-public:
+ public:
   ScopedStage(StageTimer& timer, const std::string& stage) : timer_(timer) { timer_.start(stage); }
   ~ScopedStage() { timer_.stop(); }
   ScopedStage(const ScopedStage&) = delete;
   ScopedStage& operator=(const ScopedStage&) = delete;
 
-private:
+ private:
   StageTimer& timer_;
 };
 

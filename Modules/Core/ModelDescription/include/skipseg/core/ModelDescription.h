@@ -23,9 +23,9 @@ struct NormalizationSpec {
   };
   Scheme scheme = Scheme::None;
   double clipLow = 0, clipHigh = 0, mean = 0, std = 1;  // Ct
-  double aMin = 0, aMax = 1, bMin = 0, bMax = 1;         // Scale
-  bool clip = false;                                      // Scale
-  bool nonZeroRegionOnly = false;                         // ZScore: statistics and output over x != 0 only
+  double aMin = 0, aMax = 1, bMin = 0, bMax = 1;        // Scale
+  bool clip = false;                                    // Scale
+  bool nonZeroRegionOnly = false;                       // ZScore: statistics and output over x != 0 only
 
   static NormalizationSpec fromJson(const Json& json, const std::string& source);
   Json toJson() const;
@@ -38,23 +38,23 @@ struct LabelInfo {
 };
 
 struct ModelDescription {
-  int spatialDims = 3;                    ///< 3: volumes; 2: applied slice by slice
+  int spatialDims = 3;  ///< 3: volumes; 2: applied slice by slice
   int inChannels = 1;
   /// "xyz": tensor spatial axes follow image i, j, k; "zyx": reversed (k, j, i), e.g. nnU-Net.
   std::string axisOrder = "xyz";
   /// Orientation code the model was trained in ("RAS", "LPS", ...); empty keeps the input's.
   std::string orientation;
-  std::array<double, 3> spacing{{1, 1, 1}};  ///< mm, along image x, y, z (i, j, k after reorientation)
-  std::vector<int> patchSize;               ///< in the tensor's axis order; spatialDims entries
+  std::array<double, 3> spacing{{1, 1, 1}};      ///< mm, along image x, y, z (i, j, k after reorientation)
+  std::vector<int> patchSize;                    ///< in the tensor's axis order; spatialDims entries
   std::vector<NormalizationSpec> normalization;  ///< one per input channel (one entry applies to all)
-  std::string output = "logits";             ///< "logits" or "probabilities"
-  std::vector<LabelInfo> labels;             ///< output channel c has label labels[c].id
-  std::vector<int> mirrorAxes;               ///< spatial tensor axes that test-time mirroring may flip
+  std::string output = "logits";                 ///< "logits" or "probabilities"
+  std::vector<LabelInfo> labels;                 ///< output channel c has label labels[c].id
+  std::vector<int> mirrorAxes;                   ///< spatial tensor axes that test-time mirroring may flip
   /// Crop the scan to its non-zero bounding box before resampling (nnU-Net's preprocessing); the
   /// labels outside the box are background.
   bool cropToNonZero = false;
-  std::string source;                        ///< where it came from (file path), for logs and errors
-  Json provenance = Json::object();          ///< trained on what, when, with which SkipSeg version
+  std::string source;                ///< where it came from (file path), for logs and errors
+  Json provenance = Json::object();  ///< trained on what, when, with which SkipSeg version
 
   int classCount() const { return static_cast<int>(labels.size()); }
   /// Reads the `skipseg-torchscript/1` keys (and SkipSeg's own extensions); errors name `source`.

@@ -29,19 +29,19 @@ struct PipelineOptions {
   inference::InferenceOptions inference;
   std::string interpolation = "bspline";  ///< image resampling to the model grid: nearest|linear|bspline
   LargestComponent largestComponent = LargestComponent::None;
-  double minimumComponentMm3 = 0.0;       ///< remove components smaller than this (0: keep all)
+  double minimumComponentMm3 = 0.0;  ///< remove components smaller than this (0: keep all)
   bool fillHoles = false;
-  std::size_t slabSlices = 8;             ///< native slices per unit of the back-mapping
+  std::size_t slabSlices = 8;  ///< native slices per unit of the back-mapping
 };
 
 struct CaseRequest {
-  std::vector<std::string> inputs;     ///< one path per model input channel
+  std::vector<std::string> inputs;  ///< one path per model input channel
   io::ReadOptions read;
-  std::string outputLabels;            ///< required: .nii, .nii.gz, .nrrd, .mha, ...
-  std::string outputProbabilities;     ///< optional: per-class probabilities on the native grid
-  std::string sidecar;                 ///< optional; "" derives <labels stem>.json, "-" writes none
-  std::string renderDirectory;         ///< optional: meshes and pictures
-  Json commandLine = Json::object();   ///< options as given, recorded in the sidecar
+  std::string outputLabels;           ///< required: .nii, .nii.gz, .nrrd, .mha, ...
+  std::string outputProbabilities;    ///< optional: per-class probabilities on the native grid
+  std::string sidecar;                ///< optional; "" derives <labels stem>.json, "-" writes none
+  std::string renderDirectory;        ///< optional: meshes and pictures
+  Json commandLine = Json::object();  ///< options as given, recorded in the sidecar
 };
 
 /// A case read and preprocessed, waiting for the network (lets batch work read ahead). Opaque:
@@ -53,12 +53,12 @@ struct PreparedCaseDeleter {
 using PreparedCasePtr = std::unique_ptr<PreparedCase, PreparedCaseDeleter>;
 
 struct CaseResult {
-  Json sidecar;                        ///< what was run and how long each stage took
-  std::vector<std::string> outputs;    ///< files written
+  Json sidecar;                      ///< what was run and how long each stage took
+  std::vector<std::string> outputs;  ///< files written
 };
 
 class SegmentationPipeline {
-public:
+ public:
   /// Loads the models once (paths as skipseg::inference::Predictor::create takes them).
   SegmentationPipeline(const std::vector<std::string>& modelPaths, const PipelineOptions& options);
   ~SegmentationPipeline();
@@ -77,7 +77,7 @@ public:
   /// Labels of the last finished case (for in-process callers and tests).
   io::LabelImage::Pointer lastLabels() const;
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,8 +1,8 @@
 #pragma once
 // The contract every SkipSeg architecture fulfils, and the registry that builds one from its JSON
 // configuration. Included by Torch modules only (Inference, ModelIO, Training); never by ITK code.
-#include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <memory>
@@ -14,7 +14,7 @@ namespace skipseg::nn {
 /// A segmentation network: input [N, C, spatial...] (2 or 3 spatial axes), output logits
 /// [N, classes, spatial...] at the input's resolution.
 class SegmentationNetwork : public torch::nn::Module {
-public:
+ public:
   ~SegmentationNetwork() override = default;
 
   /// Logits at full resolution (eval and training).
