@@ -34,6 +34,11 @@ echo "== Segmenting with the shipped demonstration model (no --model: the defaul
   --largest-component per-label --render "$output/render"
 
 echo "== Label volumes (from the sidecar)"
-python3 -c 'import json,sys; [print(f"  {k}: {v[\"volume_mm3\"]/1000:.1f} ml") for k,v in json.load(open(sys.argv[1]))["labels"].items()]' \
-  "$output/ch2-labels.json" 2>/dev/null || true
+if command -v python3 >/dev/null 2>&1; then
+  python3 - "$output/ch2-labels.json" <<'PY'
+import json, sys
+for name, label in json.load(open(sys.argv[1]))["labels"].items():
+    print(f"  {name}: {label['volume_mm3'] / 1000:.1f} ml")
+PY
+fi
 echo "quickstart.sh: done; labels, meshes and pictures in $output"
