@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <sstream>
 
 namespace skipseg::inference {
@@ -71,6 +72,46 @@ struct Accumulator {
     importance = gaussian.to(device);
   }
 };
+
+/// Where each tile's network output comes from. A tile whose input is one constant value per channel
+/// (air around the body after clipping, zero background) gives exactly the output of any other tile
+/// with the same constant input, wherever it lies: the network sees identical numbers. Such tiles are
+/// computed once and the output blended at every place that shares it.
+struct TilePlan {
+  std::vector<int64_t> toCompute;                      // tile indices the network runs on, in order
+  std::map<int64_t, std::vector<int64_t>> sharedWith;  // computed tile -> later tiles reusing its output
+  int64_t reused = 0;
+};
+
+TilePlan planTiles(const at::Tensor& volume, const std::vector<std::vector<int64_t>>& origins,
+                   const std::vector<int64_t>& patch) {
+  const auto tilesPerEntry = static_cast<int64_t>(origins.size());
+  const int64_t totalTiles = volume.size(0) * tilesPerEntry;
+  TilePlan plan;
+  std::map<std::vector<float>, int64_t> firstTileOfConstant;
+  for (int64_t tile = 0; tile < totalTiles; ++tile) {
+    // [C, patch...] -> per channel minimum and maximum, compared exactly.
+    const at::Tensor values =
+        region(volume.narrow(0, tile / tilesPerEntry, 1), origins[tile % tilesPerEntry], patch).flatten(2)[0];
+    const auto extremes = at::aminmax(values, 1);
+    const at::Tensor low = std::get<0>(extremes).to(at::kCPU, at::kFloat);
+    const at::Tensor high = std::get<1>(extremes).to(at::kCPU, at::kFloat);
+    if (!at::equal(low, high)) {
+      plan.toCompute.push_back(tile);
+      continue;
+    }
+    std::vector<float> key(low.data_ptr<float>(), low.data_ptr<float>() + low.numel());
+    const auto known = firstTileOfConstant.find(key);
+    if (known == firstTileOfConstant.end()) {
+      firstTileOfConstant.emplace(key, tile);
+      plan.toCompute.push_back(tile);
+    } else {
+      plan.sharedWith[known->second].push_back(tile);
+      ++plan.reused;
+    }
+  }
+  return plan;
+}
 
 }  // namespace
 
@@ -144,11 +185,15 @@ at::Tensor slidingWindowInference(const at::Tensor& input, const Network& networ
   const at::Tensor gaussian = gaussianImportanceMap(patch);
   Accumulator accumulator;
   SlidingWindowStatistics local;
+  const TilePlan plan = planTiles(volume, origins, patch);
+  const auto computeCount = static_cast<int64_t>(plan.toCompute.size());
+  int64_t blendedTiles = 0;
 
-  for (int64_t first = 0; first < totalTiles; first += options.tileBatch) {
-    const int64_t count = std::min<int64_t>(options.tileBatch, totalTiles - first);
+  for (int64_t first = 0; first < computeCount; first += options.tileBatch) {
+    const int64_t count = std::min<int64_t>(options.tileBatch, computeCount - first);
     std::vector<at::Tensor> tiles;
-    for (int64_t tile = first; tile < first + count; ++tile) {
+    for (int64_t index = first; index < first + count; ++index) {
+      const int64_t tile = plan.toCompute[static_cast<std::size_t>(index)];
       tiles.push_back(region(volume.narrow(0, tile / tilesPerEntry, 1), origins[tile % tilesPerEntry], patch));
     }
     const at::Tensor batch = at::cat(tiles, 0);
@@ -191,14 +236,24 @@ at::Tensor slidingWindowInference(const at::Tensor& input, const Network& networ
       local.accumulationDevice = target.str();
     }
     const at::Tensor weighted = output.to(accumulator.sums.device()) * accumulator.importance;
-    for (int64_t tile = first; tile < first + count; ++tile) {
-      region(accumulator.sums.narrow(0, tile / tilesPerEntry, 1), origins[tile % tilesPerEntry], patch)
-          .add_(weighted.narrow(0, tile - first, 1));
+    for (int64_t index = first; index < first + count; ++index) {
+      const int64_t tile = plan.toCompute[static_cast<std::size_t>(index)];
+      std::vector<int64_t> places{tile};
+      const auto shared = plan.sharedWith.find(tile);
+      if (shared != plan.sharedWith.end()) {
+        places.insert(places.end(), shared->second.begin(), shared->second.end());
+      }
+      for (const int64_t place : places) {
+        region(accumulator.sums.narrow(0, place / tilesPerEntry, 1), origins[place % tilesPerEntry], patch)
+            .add_(weighted.narrow(0, index - first, 1));
+      }
+      blendedTiles += static_cast<int64_t>(places.size());
     }
-    local.tiles += count;
-    progress.update(static_cast<double>(first + count) / static_cast<double>(totalTiles),
-                    std::to_string(first + count) + "/" + std::to_string(totalTiles) + " tiles");
+    progress.update(static_cast<double>(blendedTiles) / static_cast<double>(totalTiles),
+                    std::to_string(blendedTiles) + "/" + std::to_string(totalTiles) + " tiles");
   }
+  local.tiles += totalTiles;
+  local.reusedTiles += plan.reused;
 
   at::Tensor blended = accumulator.sums.div_(accumulator.weights);
   if (padded != size) {
@@ -209,6 +264,7 @@ at::Tensor slidingWindowInference(const at::Tensor& input, const Network& networ
   }
   if (statistics) {
     statistics->tiles += local.tiles;
+    statistics->reusedTiles += local.reusedTiles;
     statistics->forwardPasses += local.forwardPasses;
     statistics->networkSeconds += local.networkSeconds;
     statistics->accumulationDevice = local.accumulationDevice;
