@@ -12,6 +12,7 @@ Needs torch and MONAI (1.3.x; on this project's machines: MONAI's source tree on
 """
 import argparse
 import json
+import os
 import time
 
 import torch
@@ -27,6 +28,9 @@ def main():
     parser.add_argument("--overlap", type=float, default=0.5)
     arguments = parser.parse_args()
     torch.set_num_threads(arguments.threads)
+    if not arguments.output.endswith(".nii.gz"):
+        parser.error("OUTPUT must end in .nii.gz")
+    output_stem = os.path.basename(arguments.output)[:-len(".nii.gz")]
 
     started = time.perf_counter()
     import monai
@@ -52,9 +56,9 @@ def main():
     postprocessing = Compose([
         Invertd(keys="pred", transform=preprocessing, orig_keys="image", nearest_interp=False, to_tensor=True),
         AsDiscreted(keys="pred", argmax=True),
-        SaveImaged(keys="pred", output_dir="/", output_postfix="", output_ext=".nii.gz", resample=False,
-                   separate_folder=False, print_log=False, output_dtype="uint8",
-                   output_name_formatter=lambda meta, saver: {"subject": arguments.output[:-len(".nii.gz")]}),
+        SaveImaged(keys="pred", output_dir=os.path.dirname(os.path.abspath(arguments.output)), output_postfix="",
+                   output_ext=".nii.gz", resample=False, separate_folder=False, print_log=False, output_dtype="uint8",
+                   output_name_formatter=lambda meta, saver: {"subject": output_stem}),
     ])
 
     mark = time.perf_counter()

@@ -1,6 +1,7 @@
 #include "skipseg/nn/DynamicUNet.h"
 
 #include "skipseg/core/Error.h"
+#include "skipseg/nn/ConvolutionKernel.h"
 #include "skipseg/nn/LayerRecorder.h"
 
 #include <ATen/ATen.h>
@@ -45,7 +46,7 @@ class ConvLayer : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& input) {
     const std::vector<int64_t> dilation(kernel_.size(), 1);
     const std::vector<int64_t> outputPadding(kernel_.size(), 0);
-    auto output = at::convolution(input, weight, bias, stride_, padding_, dilation, transposed_, outputPadding, 1);
+    auto output = nn::convolution(input, weight, bias, stride_, padding_, dilation, transposed_, outputPadding, 1);
     if (LayerRecorder::active()) {
       // Multiply-adds: every output (conv) or input (transposed) element meets one kernel window.
       const int64_t windows = transposed_ ? input.numel() / input.size(1) : output.numel() / output.size(1);
