@@ -3,6 +3,9 @@
 #include "ImageIOFactories.h"
 #include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
+#include "skipseg/core/OutputCheck.h"
+#include "skipseg/core/OutputTransaction.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/io/Geometry.h"
 
@@ -14,12 +17,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
-#include <random>
 
 namespace fs = std::filesystem;
 
 namespace skipseg::io {
 namespace {
+
+constexpr const char* kUnknownFormat = "unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd";
 
 // Removes a temporary folder (and what is left in it) unless released.
 class TemporaryFolderGuard {
@@ -49,35 +53,39 @@ void runWriter(const ImageType* image, const std::string& writePath, const std::
   }
 }
 
-// .nhdr/.mhd: ITK writes the header and a data file named after it. Both are written, under their
-// final names, into a temporary folder beside the target; the data file is moved into place first
-// and the header last, so a header that can be seen always has its voxels.
+// .nhdr/.mhd: ITK writes the header and a data file named after it. Each header gets a data file of
+// its own, "<header name>.raw" (ct.nhdr -> ct.nhdr.raw, ct.mhd -> ct.mhd.raw), so that no two headers
+// ever share voxels; ITK is given the header name twice ("ct.nhdr.nhdr") to name the data file so.
+// Both are written into a temporary folder beside the target and committed as one unit (a nested
+// OutputTransaction): the data file first, the header last, and a failure between the two brings the
+// previous data file back.
 template <typename ImageType>
 void writeDetached(const ImageType* image, const std::string& path) {
   const fs::path target(path);
-  fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code error;
   fs::create_directories(folder, error);
-  std::random_device entropy;
-  const fs::path staging =
-      folder / (".skipseg-tmp-" + std::to_string(entropy() % 1000000000u) + "-" + target.filename().string() + ".d");
+  if (error) {
+    throw outputFailed(path, "cannot create the output folder " + folder.string() + ": " + error.message());
+  }
+  removeStaleTemporaries(path);
+  const fs::path staging = temporaryPathFor(path, ".d");
   if (!fs::create_directory(staging, error)) {
-    throw outputFailed(path, "cannot create a temporary folder in " + folder.string());
+    throw outputFailed(path, "cannot create a temporary folder in " + folder.string() + ": " + error.message());
   }
   TemporaryFolderGuard guard(staging);
-  runWriter(image, (staging / target.filename()).string(), path, false);
+  const std::string name = target.filename().string();
+  const fs::path header = staging / (name + target.extension().string());
+  runWriter(image, header.string(), path, false);
+  throwIfInterrupted();
+  OutputTransaction unit;
   for (const auto& entry : fs::directory_iterator(staging)) {
-    if (entry.path().filename() != target.filename()) {
-      fs::rename(entry.path(), folder / entry.path().filename(), error);
-      if (error) {
-        throw outputFailed(path, "cannot move " + entry.path().filename().string() + " into place: " + error.message());
-      }
+    if (entry.path() != header) {
+      commitFile(entry.path().string(), (folder / entry.path().filename()).string());
     }
   }
-  fs::rename(staging / target.filename(), target, error);
-  if (error) {
-    throw outputFailed(path, "cannot move the finished header into place: " + error.message());
-  }
+  commitFile(header.string(), path);
+  unit.commit();
 }
 
 template <typename ImageType>
@@ -88,7 +96,7 @@ void writeAnyImage(const ImageType* image, const std::string& path) {
   detail::registerImageIOFactories();
   const std::string format = detail::formatOfFileName(path);
   if (format.empty()) {
-    throw unsupported(path, "unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd");
+    throw unsupported(path, kUnknownFormat);
   }
   if (detail::hasDetachedData(path)) {
     writeDetached(image, path);
@@ -155,6 +163,13 @@ bool holds(const ValueSummary& summary) {
 
 bool isWritableImagePath(const std::string& path) {
   return !detail::formatOfFileName(path).empty();
+}
+
+void checkImageOutput(const std::string& path) {
+  if (!isWritableImagePath(path)) {
+    throw unsupported(path, kUnknownFormat);
+  }
+  checkOutputFile(path);
 }
 
 PixelTypeHint pixelTypeHintFor(const std::string& storedPixelType) {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 
 namespace skipseg::io {
 namespace {
@@ -145,6 +146,47 @@ TEST(WriteErrors, UnwritableFolderIsOutputFailed) {
   for (const std::string path : {"/proc/skipseg-io-test/out.nii.gz", "/proc/skipseg-io-test/out.nhdr"}) {
     expectError([&] { writeImage(image, path); }, ExitCode::OutputFailed, path, "");
   }
+}
+
+// ITK's exception text starts with "itk::ERROR: NrrdImageIO(0x55...): "; users get the reason only.
+TEST(ReadErrors, NoItkClassNamesOrAddressesInMessages) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeText(folder.file("bad.nrrd"), "NRRD0004\ntype: nonsense\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n\n");
+  try {
+    readImage(folder.file("bad.nrrd"));
+    ADD_FAILURE() << "a malformed NRRD header was read";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.rfind(folder.file("bad.nrrd") + ": ", 0), 0u) << message;
+    EXPECT_EQ(message.find("ITK ERROR"), std::string::npos) << message;
+    EXPECT_EQ(message.find("itk::ERROR"), std::string::npos) << message;
+    EXPECT_EQ(message.find("(0x"), std::string::npos) << message;
+    EXPECT_NE(message.find("couldn't parse type \"nonsense\""), std::string::npos) << message;
+  }
+}
+
+std::string bytesOf(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Header and data file are one unit: when the header cannot be put in place, the data file the old
+// header describes comes back, and no temporary is left.
+TEST(WriteErrors, DetachedHeaderAndDataFileAreCommittedTogether) {
+  skipseg::testing::TemporaryDirectory folder;
+  const auto before = testing::makeFloatImage(testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}}));
+  writeImage(before, folder.file("ct.nhdr"));
+  EXPECT_EQ(folder.listing(), "ct.nhdr ct.nhdr.raw");
+  const std::string oldVoxels = bytesOf(folder.file("ct.nhdr.raw"));
+  // A folder where the header must go: the data file is moved in first, then the header's move fails.
+  std::filesystem::remove(folder.file("ct.nhdr"));
+  std::filesystem::create_directories(folder.file("ct.nhdr/in-the-way"));
+  auto after = testing::makeFloatImage(testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}}));
+  std::fill(after->GetBufferPointer(), after->GetBufferPointer() + oldVoxels.size() / sizeof(float), 42.0f);
+  expectError([&] { writeImage(after, folder.file("ct.nhdr")); }, ExitCode::OutputFailed, folder.file("ct.nhdr"),
+              "cannot move the finished file into place");
+  EXPECT_EQ(folder.listing(), "ct.nhdr ct.nhdr.raw");
+  EXPECT_EQ(bytesOf(folder.file("ct.nhdr.raw")), oldVoxels);
 }
 
 }  // namespace
