@@ -30,7 +30,8 @@ fs::path nearestExistingFolder(const std::string& path, fs::path folder) {
       }
       return folder;
     }
-    if (errno != ENOENT) {
+    // ENOTDIR: a file stands somewhere above; going up names it.
+    if (errno != ENOENT && errno != ENOTDIR) {
       throw outputFailed(path, "cannot write under " + folder.string() + ": " + std::strerror(errno));
     }
     fs::path parent = folder.parent_path();

@@ -34,11 +34,12 @@ TEST(OutputCheck, MissingFoldersAreFineAndNothingIsLeft) {
 TEST(OutputCheck, APathUnderAFileGivesTheOsReason) {
   skipseg::testing::TemporaryDirectory folder;
   std::ofstream(folder.file("scan.nii.gz")) << "a file";
+  const std::string reason = ": cannot write under " + folder.file("scan.nii.gz") + ": Not a directory";
   const std::string path = folder.file("scan.nii.gz/labels.nii.gz");
-  expectOutputFailed([&] { skipseg::checkOutputFile(path); }, path, "Not a directory");
+  expectOutputFailed([&] { skipseg::checkOutputFile(path); }, path, reason);
   const std::string deeper = folder.file("scan.nii.gz/more/labels.nii.gz");
-  expectOutputFailed([&] { skipseg::checkOutputFile(deeper); }, deeper, "Not a directory");
-  expectOutputFailed([&] { skipseg::checkOutputFolder(path); }, path, "Not a directory");
+  expectOutputFailed([&] { skipseg::checkOutputFile(deeper); }, deeper, reason);
+  expectOutputFailed([&] { skipseg::checkOutputFolder(path); }, path, reason);
 }
 
 TEST(OutputCheck, AFolderIsNotAFile) {
