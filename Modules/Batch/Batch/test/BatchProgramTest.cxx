@@ -301,8 +301,8 @@ TEST(BatchProgram, RealProgramStoppedBySignalRollsBackTheCaseInProgress) {
     for (int i = 0; i < 6; ++i) {
       writeFile(dir.file("in/case" + std::to_string(i) + ".nii.gz"), "scan " + std::to_string(i));
     }
-    const std::vector<std::string> arguments = {"--worker", "test-checksum", "--input", dir.file("in"),
-                                                "--output-dir", dir.file("out")};
+    const std::vector<std::string> arguments = {"--worker",     "test-checksum", "--input",
+                                                dir.file("in"), "--output-dir",  dir.file("out")};
     std::vector<std::string> slow = arguments;
     slow.insert(slow.end(), {"--checksum-delay", "300"});
     testing::StartedProgram program("skipseg-batch", slow);

@@ -67,9 +67,9 @@ void throwIfInterrupted() {
     return;
   }
   const bool terminated = signal == SIGTERM;
-  throw Error(terminated ? ExitCode::Terminated : ExitCode::Interrupted,
-              std::string("interrupted by ") + (terminated ? "SIGTERM" : "SIGINT") +
-                  "; the unfinished outputs were removed");
+  throw Error(
+      terminated ? ExitCode::Terminated : ExitCode::Interrupted,
+      std::string("interrupted by ") + (terminated ? "SIGTERM" : "SIGINT") + "; the unfinished outputs were removed");
 }
 
 void raiseInterruptForTesting(int signal) noexcept {

@@ -4,9 +4,9 @@
 #include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
+#include "skipseg/core/Logging.h"
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/OutputTransaction.h"
-#include "skipseg/core/Logging.h"
 #include "skipseg/io/Geometry.h"
 
 #include <itkImageFileWriter.h>
@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 namespace skipseg::io {
 namespace {
 
-constexpr const char* kUnknownFormat = "unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd";
+constexpr const char* kUnknownFormat =
+    "unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd";
 
 // Removes a temporary folder (and what is left in it) unless released.
 class TemporaryFolderGuard {

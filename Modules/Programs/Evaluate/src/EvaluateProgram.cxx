@@ -2,10 +2,10 @@
 
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/AtomicOutput.h"
-#include "skipseg/core/Interrupt.h"
-#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/JsonFile.h"
+#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/evaluation/GridMatching.h"
 #include "skipseg/evaluation/LabelStatistics.h"

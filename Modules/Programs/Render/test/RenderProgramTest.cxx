@@ -107,8 +107,8 @@ TEST(RenderProgram, AnOutputFolderUnderAFileFailsBeforeReading) {
   std::ofstream(folder.file("file")) << "a file";
   std::string errors;
   EXPECT_EQ(run({folder.file("absent.nii.gz"), "--output-dir", folder.file("file/out")}, &errors), 6);
-  EXPECT_EQ(errors, "skipseg-render: error: " + folder.file("file/out") + ": cannot write under " + folder.file("file") +
-                        ": Not a directory\n");
+  EXPECT_EQ(errors, "skipseg-render: error: " + folder.file("file/out") + ": cannot write under " +
+                        folder.file("file") + ": Not a directory\n");
   EXPECT_EQ(folder.listing(), "file");
 }
 

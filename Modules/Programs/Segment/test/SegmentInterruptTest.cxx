@@ -90,9 +90,9 @@ TEST(SegmentProgram, SignalsAtAnyMomentLeaveTheCompleteCaseOrNothing) {
     EXPECT_EQ(result.exitCode, sigint ? 130 : 143);
     const std::string line = std::string("skipseg-segment: error: interrupted by ") + (sigint ? "SIGINT" : "SIGTERM") +
                              "; the unfinished outputs were removed\n";
-    EXPECT_EQ(result.standardError.substr(result.standardError.size() - std::min(result.standardError.size(),
-                                                                                  line.size())),
-              line);
+    EXPECT_EQ(
+        result.standardError.substr(result.standardError.size() - std::min(result.standardError.size(), line.size())),
+        line);
     ++interrupted;
   }
   EXPECT_GT(interrupted, 0) << "no signal reached the program while it worked";
@@ -106,19 +106,19 @@ TEST(SegmentProgram, BadOutputsFailBeforeTheScanIsRead) {
   const auto dcm = skipseg::testing::runProgram(
       "skipseg-segment", {"--input", absent, "--model", folder.file("m.pt"), "--output", folder.file("x.dcm")});
   EXPECT_EQ(dcm.exitCode, 5);
-  EXPECT_EQ(dcm.standardError, "skipseg-segment: error: " + folder.file("x.dcm") +
-                                   ": unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd\n");
+  EXPECT_EQ(dcm.standardError,
+            "skipseg-segment: error: " + folder.file("x.dcm") +
+                ": unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd\n");
   std::ofstream(folder.file("file")) << "a file";
-  const auto under =
-      skipseg::testing::runProgram("skipseg-segment", {"--input", absent, "--model", folder.file("m.pt"), "--output",
-                                                       folder.file("l.nii.gz"), "--probabilities",
-                                                       folder.file("file/probs.nrrd")});
-  EXPECT_EQ(under.exitCode, 6);
-  EXPECT_EQ(under.standardError, "skipseg-segment: error: " + folder.file("file/probs.nrrd") +
-                                     ": cannot write under " + folder.file("file") + ": Not a directory\n");
-  const auto render = skipseg::testing::runProgram(
+  const auto under = skipseg::testing::runProgram(
       "skipseg-segment", {"--input", absent, "--model", folder.file("m.pt"), "--output", folder.file("l.nii.gz"),
-                          "--render", "/proc/skipseg-render"});
+                          "--probabilities", folder.file("file/probs.nrrd")});
+  EXPECT_EQ(under.exitCode, 6);
+  EXPECT_EQ(under.standardError, "skipseg-segment: error: " + folder.file("file/probs.nrrd") + ": cannot write under " +
+                                     folder.file("file") + ": Not a directory\n");
+  const auto render =
+      skipseg::testing::runProgram("skipseg-segment", {"--input", absent, "--model", folder.file("m.pt"), "--output",
+                                                       folder.file("l.nii.gz"), "--render", "/proc/skipseg-render"});
   EXPECT_EQ(render.exitCode, 6);
   EXPECT_EQ(render.standardError.rfind("skipseg-segment: error: /proc/skipseg-render: cannot write in /proc: ", 0), 0u)
       << render.standardError;

@@ -5,9 +5,9 @@
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
-#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/core/ModelDescription.h"
+#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/core/Version.h"
 #include "skipseg/inference/SlidingWindow.h"
@@ -162,8 +162,8 @@ Json historyJson(const std::vector<training::EpochRecord>& history) {
 }
 
 // What a training run leaves in its folder; a new run (not --resume) would replace every one of them.
-const char* const kTrainingResults[] = {"model.ssm", "checkpoint_latest.pt", "validation.json",
-                                         "training_history.json", "training_curves.png"};
+const char* const kTrainingResults[] = {"model.ssm", "checkpoint_latest.pt", "validation.json", "training_history.json",
+                                        "training_curves.png"};
 
 // A folder that holds a model or a checkpoint is only trained into again when the user says how: --resume
 // continues that training, --overwrite starts a new one (removePreviousResults). Returns whether a
