@@ -5,7 +5,6 @@
 #include <atomic>
 #include <csignal>
 #include <cstring>
-#include <mutex>
 
 namespace skipseg {
 namespace {
@@ -46,15 +45,17 @@ class InterruptibleProgress final : public ProgressReporter {
 }  // namespace
 
 void installInterruptHandlers() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    struct sigaction action {};
-    action.sa_handler = recordSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;  // reads and writes in progress finish; the next safe point stops
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-  });
+  struct sigaction action {};
+  action.sa_handler = recordSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;  // reads and writes in progress finish; the next safe point stops
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+void stopAtOnceOnInterrupt() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
 }
 
 int pendingInterrupt() noexcept {

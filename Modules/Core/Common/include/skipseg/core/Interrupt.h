@@ -10,8 +10,12 @@
 
 namespace skipseg {
 
-/// Installs the SIGINT/SIGTERM handlers (once per process; later calls do nothing).
+/// Installs the SIGINT/SIGTERM handlers (runProgram does, for every program).
 void installInterruptHandlers();
+
+/// For programs that write no files (skipseg-info): SIGINT/SIGTERM end the process at once, as without
+/// handlers; there is nothing to roll back, and nothing to wait for.
+void stopAtOnceOnInterrupt();
 
 /// The signal received since the handlers were installed, or 0.
 int pendingInterrupt() noexcept;
