@@ -89,8 +89,8 @@ std::string utcTimestamp() {
 Journal::Journal(const std::string& folder, const std::string& fileName) {
   std::error_code error;
   fs::create_directories(folder, error);
-  if (!fs::is_directory(folder, error)) {
-    throw outputFailed(folder, "cannot create the output folder");
+  if (error || !fs::is_directory(folder)) {
+    throw outputFailed(folder, "cannot create the output folder" + (error ? ": " + error.message() : std::string()));
   }
   std::vector<fs::path> journals;
   for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -68,6 +69,36 @@ void checkOutputFile(const std::string& path) {
     throw outputFailed(path, "is a folder, not a file");
   }
   tryCreatingIn(path, nearestExistingFolder(path, target.parent_path()));
+}
+
+std::string writeFailureReason(const std::string& path) {
+  try {
+    checkOutputFile(path);
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    return message.substr(std::min(message.size(), path.size() + 2));  // without "PATH: "
+  }
+  // The folder takes files; does it take bytes? A failed write has filled a full disk to its last block
+  // (its temporary still exists), so a small write tells (ENOSPC, EDQUOT, EIO).
+  const fs::path folder = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+  const std::string probe = temporaryPathFor((folder / "write-test").string());
+  const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (descriptor < 0) {
+    return std::strerror(errno);
+  }
+  const std::string block(64 * 1024, '\0');
+  std::string reason;
+  for (int count = 0; count < 4 && reason.empty(); ++count) {
+    if (::write(descriptor, block.data(), block.size()) < 0) {
+      reason = std::strerror(errno);
+    }
+  }
+  if (reason.empty() && ::fsync(descriptor) != 0) {
+    reason = std::strerror(errno);
+  }
+  ::close(descriptor);
+  ::unlink(probe.c_str());
+  return reason;
 }
 
 void checkOutputFolder(const std::string& path) {

@@ -55,4 +55,14 @@ TEST(OutputCheck, AFolderThatTakesNoFilesGivesTheOsReason) {
                      "/proc/skipseg-test/labels.nii.gz", "cannot write in /proc: ");
 }
 
+// What a failed write is told when the library did not say why.
+TEST(OutputCheck, WriteFailureReasonAsksTheOperatingSystem) {
+  skipseg::testing::TemporaryDirectory folder;
+  EXPECT_EQ(skipseg::writeFailureReason(folder.file("labels.nii.gz")), "");
+  std::ofstream(folder.file("file")) << "a file";
+  EXPECT_EQ(skipseg::writeFailureReason(folder.file("file/labels.nii.gz")),
+            "cannot write under " + folder.file("file") + ": Not a directory");
+  EXPECT_EQ(folder.listing(), "file");
+}
+
 }  // namespace

@@ -1,5 +1,6 @@
 #include "skipseg/io/ImageWriter.h"
 
+#include "CompletenessCheck.h"
 #include "ImageIOFactories.h"
 #include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
@@ -10,6 +11,7 @@
 #include "skipseg/io/Geometry.h"
 
 #include <itkImageFileWriter.h>
+#include <itkMetaImageIO.h>
 #include <itkVectorImage.h>
 
 #include <algorithm>
@@ -50,7 +52,30 @@ void runWriter(const ImageType* image, const std::string& writePath, const std::
   try {
     writer->Update();
   } catch (const std::exception& error) {
-    throw outputFailed(targetPath, "cannot write: " + detail::describeItkError(error));
+    const std::string reason = writeFailureReason(writePath);
+    throw outputFailed(
+        targetPath, "cannot write: " + detail::describeItkError(error) + (reason.empty() ? "" : " (" + reason + ")"));
+  }
+}
+
+// ITK 5.2's NIfTI and MetaImage writers report nothing when the voxels do not fit (full disk, quota, file
+// size limit): they would leave a file that looks finished and ends early. So the written file's length is
+// checked against its header before the commit, as the reader checks it.
+void checkWrittenFile(const std::string& writePath, const std::string& targetPath) {
+  const std::string format = detail::formatOfFileName(writePath);
+  try {
+    if (format == "NIfTI") {
+      detail::checkNiftiComplete(writePath);
+    } else if (format == "MetaImage") {
+      auto header = itk::MetaImageIO::New();
+      header->SetFileName(writePath);
+      header->ReadImageInformation();
+      detail::checkMetaImageComplete(writePath, header);
+    }
+  } catch (const std::exception&) {
+    const std::string reason = writeFailureReason(writePath);
+    throw outputFailed(targetPath, "cannot write: the file ended before its voxels" +
+                                       (reason.empty() ? std::string() : " (" + reason + ")"));
   }
 }
 
@@ -78,6 +103,7 @@ void writeDetached(const ImageType* image, const std::string& path) {
   const std::string name = target.filename().string();
   const fs::path header = staging / (name + target.extension().string());
   runWriter(image, header.string(), path, false);
+  checkWrittenFile(header.string(), path);
   throwIfInterrupted();
   OutputTransaction unit;
   for (const auto& entry : fs::directory_iterator(staging)) {
@@ -107,6 +133,7 @@ void writeAnyImage(const ImageType* image, const std::string& path) {
   // A plain .nii stays uncompressed (other tools read it by its name); everything else is compressed.
   const bool plainNifti = format == "NIfTI" && path.size() >= 4 && path.compare(path.size() - 4, 4, ".nii") == 0;
   runWriter(image, output.temporaryPath(), path, !plainNifti);
+  checkWrittenFile(output.temporaryPath(), path);
   output.commit();
 }
 

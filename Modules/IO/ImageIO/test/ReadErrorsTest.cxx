@@ -7,11 +7,17 @@
 #include <gtest/gtest.h>
 #include <itkImageFileWriter.h>
 #include <itkVector.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <random>
 
 namespace skipseg::io {
 namespace {
@@ -187,6 +193,49 @@ TEST(WriteErrors, DetachedHeaderAndDataFileAreCommittedTogether) {
               "cannot move the finished file into place");
   EXPECT_EQ(folder.listing(), "ct.nhdr ct.nhdr.raw");
   EXPECT_EQ(bytesOf(folder.file("ct.nhdr.raw")), oldVoxels);
+}
+
+// A write that runs out of room (here a file size limit, as a full disk) is an output error, never a
+// truncated file that looks finished (ITK's NIfTI writer reports nothing when its voxels do not fit).
+TEST(WriteErrors, AWriteThatRunsOutOfRoomLeavesNoFile) {
+  skipseg::testing::TemporaryDirectory folder;
+  ImageGeometry geometry = testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}});
+  geometry.size = {64, 64, 64};
+  auto image = testing::makeFloatImage(geometry);
+  std::mt19937 generator(7);
+  std::uniform_real_distribution<float> noise(-1000.0f, 1000.0f);
+  for (std::size_t index = 0; index < geometry.voxelCount(); ++index) {
+    image->GetBufferPointer()[index] = noise(generator);  // does not compress below the limit
+  }
+  const std::vector<std::string> names = {"out.nii.gz", "out.nii", "out.nrrd", "out.mha", "out.nhdr", "out.mhd"};
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG instead of killing the process
+    const rlimit limit{128 * 1024, 128 * 1024};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    for (std::size_t index = 0; index < names.size(); ++index) {
+      try {
+        writeImage(image, folder.file(names[index]));
+        _exit(10 + static_cast<int>(index));  // written without an error
+      } catch (const Error& error) {
+        if (error.code() != ExitCode::OutputFailed ||
+            std::string(error.what()).find("File too large") == std::string::npos) {
+          std::fprintf(stderr, "%s\n", error.what());
+          _exit(30 + static_cast<int>(index));
+        }
+      }
+    }
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  const int code = WEXITSTATUS(status);
+  EXPECT_EQ(code, 0) << (code >= 30   ? "wrong error for " + names[code - 30]
+                         : code >= 10 ? names[code - 10] + " was written without an error"
+                                      : "");
+  EXPECT_EQ(folder.listing(), "");
 }
 
 }  // namespace

@@ -9,6 +9,11 @@ namespace skipseg {
 /// and the nearest existing folder takes a new file (tried by creating and removing a temporary one).
 void checkOutputFile(const std::string& path);
 
+/// After a library failed to write `path` (ITK, VTK: they rarely say why): the operating system's reason,
+/// found by trying again (e.g. "cannot write in /data: Permission denied", "No space left on device"), or
+/// "" when the OS sees no problem.
+std::string writeFailureReason(const std::string& path);
+
 /// `path` can be used as an output folder: it is a folder or can be created, and takes new files.
 void checkOutputFolder(const std::string& path);
 
