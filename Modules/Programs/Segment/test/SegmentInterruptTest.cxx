@@ -98,6 +98,39 @@ TEST(SegmentProgram, SignalsAtAnyMomentLeaveTheCompleteCaseOrNothing) {
   EXPECT_GT(interrupted, 0) << "no signal reached the program while it worked";
 }
 
+// The case: a signal while --render writes its meshes takes back the meshes, the pictures and the
+// labels of the case.
+TEST(SegmentProgram, ASignalWhileRenderingTakesBackEveryFileOfTheCase) {
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
+  SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
+  TemporaryDirectory folder;
+  const std::string out = folder.file("o");
+  StartedProgram program("skipseg-segment",
+                         {"--input", scan, "--model", model, "--output", out + "/labels.nii.gz", "--render",
+                          out + "/pictures", "--threads", "2", "--log-level", "warning"});
+  waitFor(program, [&] {
+    std::error_code error;
+    for (fs::directory_iterator it(out + "/pictures", error), end; !error && it != end; it.increment(error)) {
+      if (it->path().extension() == ".vtp") {
+        return true;
+      }
+    }
+    return false;
+  });
+  program.signal(SIGTERM);
+  const auto result = program.wait();
+  if (result.exitCode == 0) {  // the signal came after the case was complete
+    EXPECT_TRUE(fs::exists(out + "/pictures/slices.png"));
+    EXPECT_TRUE(fs::exists(out + "/labels.json"));
+    return;
+  }
+  EXPECT_EQ(result.exitCode, 143) << result.standardError;
+  EXPECT_EQ(result.standardError,
+            "skipseg-segment: error: interrupted by SIGTERM; the unfinished outputs were removed\n");
+  EXPECT_EQ(TemporaryDirectory::listingOf(out), "pictures");
+  EXPECT_EQ(TemporaryDirectory::listingOf(out + "/pictures"), "");
+}
+
 // Outputs are checked before the scan is read and the model loaded: neither exists here, and the one
 // line is about the output.
 TEST(SegmentProgram, BadOutputsFailBeforeTheScanIsRead) {
