@@ -23,11 +23,10 @@ add_library(skipseg_external_Log INTERFACE)
 target_link_libraries(skipseg_external_Log INTERFACE spdlog::spdlog Threads::Threads)
 
 if(NOT SKIPSEG_TORCH_ONLY)
+  # Only the components whose headers SkipSeg includes (ITK adds what they depend on).
   find_package(ITK 5.2 REQUIRED COMPONENTS
     ITKCommon ITKIOImageBase ITKIONIFTI ITKIONRRD ITKIOMeta ITKIOGDCM ITKGDCM
-    ITKImageGrid ITKImageIntensity ITKImageFilterBase ITKThresholding ITKDistanceMap
-    ITKConnectedComponents ITKLabelMap ITKImageFunction ITKSmoothing ITKImageStatistics
-    ITKBinaryMathematicalMorphology ITKMathematicalMorphology ITKTransform)
+    ITKImageGrid ITKImageFilterBase ITKDistanceMap ITKImageFunction ITKTransform)
   # No include(${ITK_USE_FILE}): it would add ITK's include folders to every target, Torch ones too.
   # The IO module registers the image IO factories it supports explicitly instead.
   add_library(skipseg_external_ITK INTERFACE)
@@ -44,6 +43,16 @@ if(NOT SKIPSEG_TORCH_ONLY)
   find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
   add_library(skipseg_external_ProgramOptions INTERFACE)
   target_link_libraries(skipseg_external_ProgramOptions INTERFACE Boost::program_options)
+
+  # zlib: counting the decompressed bytes of a .nii.gz (SkipSegImageIO's completeness check).
+  find_package(ZLIB REQUIRED)
+  add_library(skipseg_external_ZLIB INTERFACE)
+  target_link_libraries(skipseg_external_ZLIB INTERFACE ZLIB::ZLIB)
+
+  # OpenSSL's libcrypto: SHA-256 for skipseg-batch's journal fingerprints (SkipSegBatch).
+  find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+  add_library(skipseg_external_OpenSSL INTERFACE)
+  target_link_libraries(skipseg_external_OpenSSL INTERFACE OpenSSL::Crypto)
 else()
   find_package(Boost 1.71 QUIET COMPONENTS program_options)
   if(Boost_FOUND)

@@ -26,6 +26,19 @@ phases=${*:-all}
 current_step=start
 trap 'rc=$?; [ $rc -ne 0 ] && echo "gpu-check: FAILED: step \"$current_step\" (exit $rc)" >&2' EXIT
 step() { current_step=$1; echo "=== gpu-check: $1 ($(date -u +%H:%M:%S)) ==="; }
+# A crashed test prints "*** fatal signal ... in test X; backtrace" (Testing/Support/src/TestMain.cxx)
+# with frames such as "bin/SkipSegModelIOTests(+0x1a2b3)": turn those into function and source line.
+symbolize_crashes() {
+  grep -q '\*\*\* fatal signal' "$1" || return 0
+  echo "=== gpu-check: crashes, symbolized ==="
+  grep -E '\*\*\* fatal signal|\(\+0x[0-9a-f]+\)' "$1" | while read -r line; do
+    if [[ $line =~ ^(/[^\(]+)\(\+(0x[0-9a-f]+)\) ]]; then
+      echo "  $(addr2line -f -C -e "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" 2>/dev/null | paste -sd' ') [$line]"
+    else
+      echo "$line"
+    fi
+  done | head -200
+}
 fail() { echo "gpu-check: FAILED: $*" >&2; exit 1; }
 
 step environment
@@ -105,8 +118,12 @@ if [[ " $phases " == *" test "* ]]; then
   echo "modules: $modules"
   echo "Torch modules: $torch_modules"
   # Several test programs at once, each with a few CPU threads, share the machine.
-  OMP_NUM_THREADS=4 ctest --test-dir "$build" -L "$torch_modules|SkipSegCommon|SkipSegModelDescription" \
-    --output-on-failure -j 8 --timeout 900 || fail "tests"
+  test_log=$(mktemp)
+  if ! OMP_NUM_THREADS=4 ctest --test-dir "$build" -L "$torch_modules|SkipSegCommon|SkipSegModelDescription" \
+    --output-on-failure -j 8 --timeout 900 2>&1 | tee "$test_log"; then
+    symbolize_crashes "$test_log"
+    fail "tests"
+  fi
 
   step "CUDA tests"
   cuda_log=$(mktemp)

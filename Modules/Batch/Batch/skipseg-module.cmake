@@ -1,4 +1,5 @@
 skipseg_module(SkipSegBatch
   DESCRIPTION "Whole datasets: case discovery from folders and CSV manifests, a crash-safe journal with fingerprints, prefetching job slots, shards and summary merging, behind a CaseWorker interface"
   DEPENDS SkipSegCommon SkipSegCommandLine
-  EXTERNAL Json Log)
+  EXTERNAL Json Log
+  PRIVATE_EXTERNAL OpenSSL)  # SHA-256 (include/skipseg/batch/Sha256.h says why OpenSSL)

@@ -1,4 +1,4 @@
 skipseg_module(SkipSegEvaluation
   DESCRIPTION "Segmentation metrics in physical units (overlap, volumes, Hausdorff, surface distances, surface Dice) against a reference, label statistics without one, label tables and the JSON and CSV reports"
-  DEPENDS SkipSegCommon SkipSegModelDescription
+  DEPENDS SkipSegCommon SkipSegModelDescription SkipSegItkBridge
   EXTERNAL ITK)

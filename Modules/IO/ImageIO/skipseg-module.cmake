@@ -1,4 +1,5 @@
 skipseg_module(SkipSegImageIO
   DESCRIPTION "Geometry-exact reading and writing of NIfTI NRRD MetaImage and DICOM series with orientation codes and reorientation"
-  DEPENDS SkipSegCommon
-  EXTERNAL ITK)
+  DEPENDS SkipSegCommon SkipSegItkBridge
+  EXTERNAL ITK
+  PRIVATE_EXTERNAL ZLIB)  # the decompressed size of a .nii.gz (CompletenessCheck.cxx)

@@ -74,7 +74,10 @@ int reportUnexpected(const ProgramDescription& description, std::exception_ptr f
   } catch (const std::bad_alloc&) {
     std::cerr << description.name << ": error: out of memory\n";
   } catch (const std::exception& error) {
-    std::cerr << description.name << ": error: internal error: " << oneLine(error.what()) << "\n";
+    // The first line only: LibTorch's messages go on with a C++ backtrace ("Exception raised from ...").
+    const std::string message = error.what();
+    std::cerr << description.name << ": error: internal error: " << oneLine(message.substr(0, message.find('\n')))
+              << "\n";
   }
   return static_cast<int>(ExitCode::Internal);
 }

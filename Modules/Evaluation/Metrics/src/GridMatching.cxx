@@ -4,26 +4,12 @@
 #include <itkNearestNeighborInterpolateImageFunction.h>
 #include <itkResampleImageFilter.h>
 
-#include <cmath>
 #include <sstream>
 
 namespace skipseg::evaluation {
 
 bool sameGrid(const itk::ImageBase<3>& a, const itk::ImageBase<3>& b, double tolerance) {
-  const auto sizeA = a.GetLargestPossibleRegion().GetSize();
-  const auto sizeB = b.GetLargestPossibleRegion().GetSize();
-  for (unsigned axis = 0; axis < 3; ++axis) {
-    if (sizeA[axis] != sizeB[axis] || std::abs(a.GetSpacing()[axis] - b.GetSpacing()[axis]) > tolerance ||
-        std::abs(a.GetOrigin()[axis] - b.GetOrigin()[axis]) > tolerance) {
-      return false;
-    }
-    for (unsigned column = 0; column < 3; ++column) {
-      if (std::abs(a.GetDirection()[axis][column] - b.GetDirection()[axis][column]) > tolerance) {
-        return false;
-      }
-    }
-  }
-  return true;
+  return geometryOf(a).sameGrid(geometryOf(b), tolerance);
 }
 
 std::string describeGrid(const itk::ImageBase<3>& image) {
@@ -43,11 +29,7 @@ LabelImage::Pointer resampleLabelsOnto(const LabelImage& labels, const itk::Imag
   resampler->SetTransform(itk::IdentityTransform<double, 3>::New());
   resampler->SetInterpolator(itk::NearestNeighborInterpolateImageFunction<LabelImage, double>::New());
   resampler->SetDefaultPixelValue(0);
-  resampler->SetSize(grid.GetLargestPossibleRegion().GetSize());
-  resampler->SetOutputSpacing(grid.GetSpacing());
-  resampler->SetOutputOrigin(grid.GetOrigin());
-  resampler->SetOutputDirection(grid.GetDirection());
-  resampler->SetOutputStartIndex(grid.GetLargestPossibleRegion().GetIndex());
+  resampler->SetOutputParametersFromImage(&grid);
   resampler->Update();
   LabelImage::Pointer output = resampler->GetOutput();
   output->DisconnectPipeline();

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -136,7 +137,7 @@ std::string storedPixelType(const ScannedFolder& scanned, const std::string& fil
   return (isSigned ? "int" : "uint") + bits;
 }
 
-using SliceImage = itk::Image<float, 3>;
+using SliceImage = FloatImage;
 
 // Reads one file with GDCM through ITK (decompressing JPEG 2000 / JPEG lossless / RLE and applying
 // that file's RescaleSlope/Intercept).
@@ -200,7 +201,12 @@ ReadResult readDicomSeries(const std::string& path, const ReadOptions& options) 
   const std::string& first = slices.front().file;
   result.info.pixelType = storedPixelType(scanned, first);
   const std::string samples = detail::scannedValue(scanned.scanner, first, kSamplesPerPixel);
-  result.info.components = samples.empty() ? 1 : std::stoul(samples);
+  const auto components = samples.empty() ? std::optional<unsigned long>(1) : detail::parseCount(samples);
+  if (!components) {
+    throw badInput(path, "the DICOM file " + fs::path(first).filename().string() +
+                             " has a malformed SamplesPerPixel (0028,0002): \"" + samples + "\"");
+  }
+  result.info.components = *components;
   if (result.info.components != 1) {
     throw unsupported(path, "DICOM series " + series.uid + " has " + samples +
                                 " values per pixel (colour images); SkipSeg reads images with one value per voxel");

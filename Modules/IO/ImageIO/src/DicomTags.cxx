@@ -76,6 +76,14 @@ std::vector<double> parseNumbers(const std::string& text) {
   return numbers;
 }
 
+std::optional<unsigned long> parseCount(const std::string& text) {
+  const std::string item = trimPadding(text);
+  if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos || item.size() > 9) {
+    return std::nullopt;
+  }
+  return std::strtoul(item.c_str(), nullptr, 10);
+}
+
 PetSuvInputs readPetSuvInputs(const std::string& file) {
   PetSuvInputs inputs;
   gdcm::Reader reader;

@@ -5,6 +5,7 @@
 #include <gdcmScanner.h>
 #include <gdcmTag.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ std::string scannedValue(const gdcm::Scanner& scanner, const std::string& file, 
 
 /// Splits "a\b\c" (a DICOM multi-value) into numbers; empty when any item is not a number.
 std::vector<double> parseNumbers(const std::string& text);
+
+/// A whole number >= 0 such as SamplesPerPixel ("3"); empty when `text` is anything else.
+std::optional<unsigned long> parseCount(const std::string& text);
 
 /// The SUV tags of a PET file (patient weight, dose, half-life, times, units, decay correction).
 PetSuvInputs readPetSuvInputs(const std::string& file);

@@ -171,6 +171,16 @@ TEST(DicomSeries, FilesWithoutPositionsAreNotAVolume) {
               "is not an image volume: 3 of 3 files have no ImagePositionPatient/ImageOrientationPatient");
 }
 
+TEST(DicomSeries, MalformedSamplesPerPixelIsBadInputNamingTheFile) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeStack(folder.path(), {0.0, 2.0, 4.0});
+  for (int n = 0; n < 3; ++n) {
+    testing::replaceTagWithText(folder.file("slice" + std::to_string(n) + ".dcm"), 0x0028, 0x0002, "x");
+  }
+  expectError([&] { readImage(folder.path()); }, ExitCode::BadInput, folder.path(),
+              "the DICOM file slice0.dcm has a malformed SamplesPerPixel (0028,0002): \"x\"");
+}
+
 TEST(DicomSeries, PetSeriesReportsItsSuvInputs) {
   skipseg::testing::TemporaryDirectory folder;
   for (int n = 0; n < 2; ++n) {

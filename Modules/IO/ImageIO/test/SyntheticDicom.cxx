@@ -1,5 +1,6 @@
 #include "SyntheticDicom.h"
 
+#include <gdcmFileExplicitFilter.h>
 #include <gdcmReader.h>
 #include <gdcmSequenceOfItems.h>
 #include <gdcmWriter.h>
@@ -120,6 +121,28 @@ void addPetSuvTags(const std::string& path) {
     element.SetVLToUndefined();
     data.Replace(element);
   });
+}
+
+void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element, const std::string& text) {
+  gdcm::Reader reader;
+  reader.SetFileName(path.c_str());
+  if (!reader.Read()) {
+    throw std::runtime_error("cannot re-read " + path);
+  }
+  // Explicit VR, so that the file itself says "IS" (an implicit-VR reader would take the dictionary's type).
+  gdcm::FileExplicitFilter toExplicit;
+  toExplicit.SetFile(reader.GetFile());
+  if (!toExplicit.Change()) {
+    throw std::runtime_error("cannot make " + path + " explicit VR");
+  }
+  reader.GetFile().GetHeader().SetDataSetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
+  reader.GetFile().GetDataSet().Replace(textElement(group, element, gdcm::VR::IS, text));
+  gdcm::Writer writer;
+  writer.SetFile(reader.GetFile());
+  writer.SetFileName(path.c_str());
+  if (!writer.Write()) {
+    throw std::runtime_error("cannot rewrite " + path);
+  }
 }
 
 }  // namespace skipseg::io::testing

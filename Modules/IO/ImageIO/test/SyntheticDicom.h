@@ -22,4 +22,8 @@ void writeDicomSlice(const std::string& path, const DicomSliceSpec& spec, int in
 /// series time 110000, units BQML, decay correction START) to an existing file.
 void addPetSuvTags(const std::string& path);
 
+/// Rewrites an existing file in explicit VR with one tag replaced by `text` stored as an Integer String
+/// (IS), whatever the tag's usual type: how a broken writer produces e.g. SamplesPerPixel "x".
+void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element, const std::string& text);
+
 }  // namespace skipseg::io::testing

@@ -4,8 +4,11 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <thread>
+
+#include <itkPoolMultiThreader.h>
 
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Logging.h"
@@ -114,6 +117,23 @@ float interpolate(const float* channel, const Cell& cell) {
   return static_cast<float>(y0 + (y1 - y0) * t[2]);
 }
 
+/// Calls `task(index)` for every index in [0, count) on up to `threads` threads of ITK's thread pool,
+/// which lives as long as the process: no thread is started per call. The calling thread runs index 0
+/// (the first chunk) itself and returns when every task is done.
+void onThreadPool(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& task) {
+  if (threads <= 1 || count <= 1) {
+    for (std::size_t index = 0; index < count; ++index) {
+      task(index);
+    }
+    return;
+  }
+  auto pool = itk::PoolMultiThreader::New();
+  pool->SetMaximumNumberOfThreads(threads);
+  pool->SetNumberOfWorkUnits(threads);
+  pool->ParallelizeArray(
+      0, count, [&](itk::SizeValueType index) { task(index); }, nullptr);
+}
+
 constexpr std::uint8_t kUndecided = 255;
 
 /// Per model voxel: the winning channel where it beats every other channel by a margin far above float
@@ -144,15 +164,11 @@ std::vector<std::uint8_t> clearWinners(const VoxelBuffer& scores, unsigned threa
       }
     }
   };
-  std::vector<std::thread> workers;
   const std::size_t share = (count + threads - 1) / threads;
-  for (unsigned worker = 0; worker < threads; ++worker) {
-    const std::size_t begin = std::min(count, worker * share);
-    workers.emplace_back(work, begin, std::min(count, begin + share));
-  }
-  for (auto& worker : workers) {
-    worker.join();
-  }
+  onThreadPool(threads, threads, [&](std::size_t part) {
+    const std::size_t begin = std::min(count, part * share);
+    work(begin, std::min(count, begin + share));
+  });
   return winners;
 }
 
@@ -161,8 +177,8 @@ unsigned threadCount(const BackMappingOptions& options) {
   return options.threads == 0 ? available : options.threads;
 }
 
-/// Runs `slab(firstSlice, endSlice)` over the native k axis on `threads` threads, the calling thread
-/// included (it alone reports progress).
+/// Runs `slab(firstSlice, endSlice)` over the native k axis on `threads` threads of the pool, which take
+/// slabs in turn; the first of them, run by the calling thread, alone reports progress.
 template <typename TSlab>
 void forEachSlab(std::size_t slices, std::size_t slabSlices, unsigned threads, ProgressReporter& progress, TSlab slab) {
   slabSlices = std::max<std::size_t>(1, slabSlices);
@@ -178,14 +194,8 @@ void forEachSlab(std::size_t slices, std::size_t slabSlices, unsigned threads, P
       }
     }
   };
-  std::vector<std::thread> workers;
-  for (unsigned worker = 1; worker < std::min<std::size_t>(threads, slabCount); ++worker) {
-    workers.emplace_back(run, false);
-  }
-  run(true);
-  for (auto& worker : workers) {
-    worker.join();
-  }
+  const auto workers = static_cast<unsigned>(std::min<std::size_t>(threads, slabCount));
+  onThreadPool(workers, workers, [&](std::size_t worker) { run(worker == 0); });
 }
 
 void checkInputs(const VoxelBuffer& scores, const std::vector<LabelValue>& labelIds) {

@@ -6,6 +6,7 @@
 #include "skipseg/model/NnUNetImport.h"
 #include "skipseg/model/SegmentationModel.h"
 #include "skipseg/model/SkipSegModelFile.h"
+#include "skipseg/model/TorchScriptExport.h"
 #include "skipseg/nn/NetworkSummary.h"
 
 #include <spdlog/spdlog.h>
@@ -93,6 +94,26 @@ int importModel(const std::string& path, const std::string& output, const cli::P
   return 0;
 }
 
+int exportModel(const std::string& path, const std::string& output, const cli::ParsedOptions& options) {
+  if (output.empty()) {
+    throw usageError("export needs an output file (OUTPUT.pt)");
+  }
+  const auto networks = nativeNetworks(path, loadOptions(options));
+  if (networks.empty()) {
+    // Neither an nnU-Net folder nor a .ssm file: a TorchScript file (or no model at all).
+    model::loadSegmentationModels(path);  // BadInput when it is no model
+    throw unsupported(path, "already a TorchScript model; nothing to export");
+  }
+  const auto report = model::exportTorchScript(output, networks, path);
+  std::string shape;
+  for (const int64_t size : report.checkShape) shape += (shape.empty() ? "" : "x") + std::to_string(size);
+  spdlog::info(
+      "exported {} network(s) of {} to {}: {} traced operators; checked on a {} input, largest logit "
+      "difference {:.2g}",
+      networks.size(), path, output, report.tracedNodes, shape, report.maxDifference);
+  return 0;
+}
+
 }  // namespace
 
 cli::ProgramDescription modelProgramDescription() {
@@ -103,8 +124,10 @@ cli::ProgramDescription modelProgramDescription() {
       "Inspects and converts segmentation models. `summary MODEL` prints what a model expects and produces "
       "(preprocessing, labels), its architecture, parameter count and FLOPs at its patch size, as JSON. "
       "`import FOLDER OUTPUT.ssm` turns an nnU-Net v2 results folder into one SkipSeg model file holding "
-      "every fold (an ensemble). `export MODEL OUTPUT.pt` is not possible: LibTorch cannot script or trace "
-      "C++ modules into TorchScript (exit code 5); SkipSeg programs load .ssm files directly.";
+      "every fold (an ensemble). `export MODEL OUTPUT.pt` traces a .ssm file or an nnU-Net folder into a "
+      "TorchScript file with skipseg.json, for Python, MONAI or Slicer; several folds become one module "
+      "returning the mean of their logits. A network whose forward tracing cannot capture is refused (exit "
+      "code 5) and nothing is written.";
   description.slicerModule = false;
   auto& action = description.add("action", cli::ParameterKind::Enumeration, "What to do: summary, import or export.");
   action.choices = {"summary", "import", "export"};
@@ -136,9 +159,7 @@ int modelMain(const std::vector<std::string>& arguments) {
     if (action == "import") {
       return importModel(path, output, options);
     }
-    throw unsupported(path,
-                      "export to TorchScript is not possible: LibTorch can neither script nor trace C++ "
-                      "modules; use the .ssm file directly");
+    return exportModel(path, output, options);
   });
 }
 

@@ -1,4 +1,4 @@
-// skipseg-model in-process: summary, nnU-Net import to .ssm, export refused, exit codes.
+// skipseg-model in-process: summary, nnU-Net import to .ssm, export to TorchScript, exit codes.
 #include "skipseg/model/SegmentationModel.h"
 #include "skipseg/programs/ModelProgram.h"
 #include "skipseg/testing/RunProgram.h"
@@ -44,14 +44,25 @@ TEST(ModelProgram, ImportWritesOneSsmThatLoads) {
   EXPECT_EQ(report["kind"], "skipseg");
 }
 
-TEST(ModelProgram, ExportIsUnsupportedAndBadInputsHaveTheirExitCodes) {
+TEST(ModelProgram, ExportWritesTorchScriptThatLoadsAndBadInputsHaveTheirExitCodes) {
   SKIPSEG_REQUIRE_FIXTURE(folder, "nnunet_v2_plain3d");
+  SKIPSEG_REQUIRE_FIXTURE(torchscript, "torchscript_unet3d/model.pt");
   skipseg::testing::TemporaryDirectory temporary;
-  EXPECT_EQ(modelMain({"export", folder, temporary.file("model.pt")}), 5);
-  EXPECT_FALSE(std::filesystem::exists(temporary.file("model.pt")));
+  ASSERT_EQ(modelMain({"export", folder, temporary.file("model.pt"), "--log-level", "warning"}), 0);
+  auto models = skipseg::model::loadSegmentationModels(temporary.file("model.pt"));
+  ASSERT_EQ(models.size(), 1u);
+  EXPECT_EQ(models.front()->kind(), "torchscript");
+  EXPECT_EQ(models.front()->description().axisOrder, "zyx");
+  EXPECT_EQ(temporary.listing(), "model.pt");
+
+  // A TorchScript file is one already; export needs somewhere to write.
+  EXPECT_EQ(modelMain({"export", torchscript, temporary.file("again.pt")}), 5);
+  EXPECT_EQ(modelMain({"export", folder}), 2);
+  EXPECT_EQ(temporary.listing(), "model.pt");
   EXPECT_EQ(modelMain({"summary", temporary.file("missing.ssm")}), 3);
+  EXPECT_EQ(modelMain({"export", temporary.file("missing.ssm"), temporary.file("x.pt")}), 3);
   EXPECT_EQ(modelMain({"import", folder, temporary.file("x.ssm"), "--folds", "7"}), 3);
-  EXPECT_FALSE(std::filesystem::exists(temporary.file("x.ssm")));
+  EXPECT_EQ(temporary.listing(), "model.pt");
   EXPECT_EQ(modelMain({"inspect", folder}), 2);
 }
 

@@ -161,3 +161,34 @@ TEST(SegmentProgram, XmlDescribesInputScalarAndOutputLabelImages) {
 }
 
 }  // namespace
+
+// A model exported to TorchScript segments like the .ssm file it came from: the same labels on a
+// real CT (nnU-Net's fixture, imported to .ssm and exported with skipseg-model).
+TEST(SegmentProgram, TorchScriptExportGivesTheLabelsOfItsSsmModel) {
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
+  SKIPSEG_REQUIRE_FIXTURE(nnunet, "nnunet_v2_plain3d");
+  TemporaryDirectory folder;
+  const auto imported = runProgram("skipseg-model", {"import", nnunet, folder.file("liver.ssm"), "--folds", "0"});
+  ASSERT_EQ(imported.exitCode, 0) << imported.standardError;
+  const auto exported = runProgram("skipseg-model", {"export", folder.file("liver.ssm"), folder.file("liver.pt")});
+  ASSERT_EQ(exported.exitCode, 0) << exported.standardError;
+  for (const char* model : {"liver.ssm", "liver.pt"}) {
+    const std::string stem = std::string(model) == "liver.pt" ? "from-pt" : "from-ssm";
+    ASSERT_EQ(
+        skipseg::programs::segmentMain({"--input", scan, "--model", folder.file(model), "--output",
+                                        folder.file(stem + ".nii.gz"), "--threads", "2", "--log-level", "warning"}),
+        0)
+        << model;
+  }
+  const auto fromSsm = skipseg::io::readLabelImage(folder.file("from-ssm.nii.gz"));
+  const auto fromPt = skipseg::io::readLabelImage(folder.file("from-pt.nii.gz"));
+  const auto count = fromSsm->GetBufferedRegion().GetNumberOfPixels();
+  ASSERT_EQ(count, fromPt->GetBufferedRegion().GetNumberOfPixels());
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    differing += fromSsm->GetBufferPointer()[i] != fromPt->GetBufferPointer()[i] ? 1 : 0;
+  }
+  EXPECT_EQ(differing, 0u) << "of " << count << " voxels";
+  EXPECT_GT(labelsPresent(fromSsm.GetPointer()).size(), 1u);  // something was segmented, not all background
+  EXPECT_EQ(skipseg::readJsonFile(folder.file("from-pt.json"))["model"]["output"], "logits");
+}

@@ -12,6 +12,7 @@
 #include "skipseg/core/Version.h"
 #include "skipseg/inference/SlidingWindow.h"
 #include "skipseg/model/SkipSegModelFile.h"
+#include "skipseg/nn/SegmentationNetwork.h"
 #include "skipseg/planning/Plans.h"
 #include "skipseg/training/Trainer.h"
 
@@ -70,7 +71,7 @@ Json networkConfiguration(const std::string& architecture, const planning::Train
   json["seed"] = seed;
   json["base_features"] = configuration.baseFeatures;
   json["max_features"] = configuration.maxFeatures;
-  if (architecture == "nnunet") {
+  if (architecture == "nnunet" || architecture == "nnunet_resenc") {
     json["num_classes"] = classCount;
     json["kernel_sizes"] = configuration.convKernels;
     json["strides"] = configuration.poolKernels;
@@ -412,7 +413,7 @@ cli::ProgramDescription trainProgramDescription() {
       description.add("output", cli::ParameterKind::OutputDirectory, "Folder for the model, checkpoints and logs.");
   output.required = true;
   auto& network = description.add("network", cli::ParameterKind::Enumeration, "Architecture to train.");
-  network.choices = {"nnunet", "unet", "resunet", "unetpp", "transunet"};
+  network.choices = nn::registeredArchitectures();  // whatever the network registry builds
   network.defaultValue = "nnunet";
   description.add("network-options", cli::ParameterKind::String,
                   "JSON object (text or file) merged into the network configuration, e.g. {\"norm\": \"batch\"}.");

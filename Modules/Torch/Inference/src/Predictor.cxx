@@ -81,8 +81,17 @@ void softmaxOverClassesInPlace(at::Tensor& scores) {
 
 }  // namespace
 
+/// The models that one --model path contributed (the folds of an nnU-Net folder or of a .ssm file):
+/// indices [begin, end) into Predictor::Impl::models.
+struct ModelGroup {
+  std::string source;
+  std::size_t begin = 0, end = 0;
+  std::size_t size() const { return end - begin; }
+};
+
 struct Predictor::Impl {
   std::vector<std::unique_ptr<model::SegmentationModel>> models;
+  std::vector<ModelGroup> groups;
   InferenceOptions options;
   c10::Device device{c10::kCPU};
   c10::ScalarType dtype = c10::kFloat;
@@ -163,9 +172,16 @@ std::unique_ptr<Predictor> Predictor::create(const std::vector<std::string>& mod
     // Same input, same output: no autotuned (and possibly nondeterministic) cuDNN algorithms.
     at::globalContext().setBenchmarkCuDNN(false);
     at::globalContext().setDeterministicCuDNN(true);
+    // float32 means IEEE float32: with TF32 (PyTorch's default for cuDNN convolutions on Ampere and
+    // later) the H200's probabilities differed from the CPU's by 1.8e-4. Speed comes from --precision
+    // bfloat16 or float16, which the user asks for by name.
+    const bool tf32 = impl->dtype != c10::kFloat;
+    at::globalContext().setAllowTF32CuDNN(tf32);
+    at::globalContext().setAllowTF32CuBLAS(tf32);
   }
 
   for (const std::string& path : modelPaths) {
+    ModelGroup group{path, impl->models.size(), impl->models.size()};
     for (auto& loaded : model::loadSegmentationModels(path)) {
       if (!impl->models.empty()) {
         const std::string difference = contractDifference(impl->description(), loaded->description());
@@ -176,6 +192,8 @@ std::unique_ptr<Predictor> Predictor::create(const std::vector<std::string>& mod
       loaded->moveTo(impl->device, impl->dtype);
       impl->models.push_back(std::move(loaded));
     }
+    group.end = impl->models.size();
+    impl->groups.push_back(group);
   }
   impl->mirrorAxes = impl->chooseMirrorAxes();
   std::string mirrorText = impl->mirrorAxes.empty() ? "off" : "axes";
@@ -209,47 +227,66 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
   at::Tensor target;
   // (Only when the volume needs no padding: a padded volume is blended at its padded size.)
   const auto& size = input.geometry.size;
-  const std::vector<std::size_t> spatial = order == tensor::AxisOrder::Zyx ? std::vector<std::size_t>{size[2], size[1], size[0]}
-                                                                          : std::vector<std::size_t>{size[0], size[1], size[2]};
+  const std::vector<std::size_t> spatial = order == tensor::AxisOrder::Zyx
+                                               ? std::vector<std::size_t>{size[2], size[1], size[0]}
+                                               : std::vector<std::size_t>{size[0], size[1], size[2]};
   bool fitsWithoutPadding = description.patchSize.size() == 3;
   for (std::size_t axis = 0; fitsWithoutPadding && axis < 3; ++axis) {
     fitsWithoutPadding = spatial[axis] >= static_cast<std::size_t>(description.patchSize[axis]);
   }
-  if (impl_->models.size() == 1 && description.spatialDims == 3 && impl_->device.is_cpu() && fitsWithoutPadding) {
+  // The first network blends straight into the returned buffer; the others add to it.
+  if (description.spatialDims == 3 && impl_->device.is_cpu() && fitsWithoutPadding) {
     probabilities = VoxelBuffer(input.geometry, static_cast<std::size_t>(description.classCount()));
     target = tensor::writableViewAsTensor(probabilities, order);
   }
+  // nnU-Net's rules: the folds of one model are averaged in logit space (nnUNetPredictor sums the folds'
+  // logits and divides by their number before the softmax); different models are averaged as
+  // probabilities (as nnUNetv2_ensemble combines configurations).
   at::Tensor sum;
-  for (std::size_t index = 0; index < impl_->models.size(); ++index) {
-    model::SegmentationModel& model = *impl_->models[index];
-    SlidingWindowOptions window;
-    window.patchSize.assign(model.description().patchSize.begin(), model.description().patchSize.end());
-    window.overlap = impl_->options.overlap;
-    window.tileBatch = impl_->options.tileBatch;
-    window.mirrorAxes = impl_->mirrorAxes;
-    window.device = impl_->device;
-    window.networkDtype = impl_->dtype;
-    window.blendInto = target;
-    ShareOfProgress share(progress, index, impl_->models.size());
-    at::Tensor scores;
-    if (description.spatialDims == 2) {
-      // Slices are planes of constant image k: the last tensor axis in "xyz", the first in "zyx".
-      const int64_t sliceAxis = order == tensor::AxisOrder::Xyz ? 2 : 0;
-      scores = slidingWindowSliceBySlice(volume, sliceAxis, impl_->network(model), window, share, &impl_->statistics);
-    } else {
-      scores = slidingWindowInference(volume, impl_->network(model), window, share, &impl_->statistics);
+  std::size_t done = 0;
+  for (const ModelGroup& group : impl_->groups) {
+    at::Tensor groupSum;
+    bool groupLogits = false;
+    for (std::size_t index = group.begin; index < group.end; ++index, ++done) {
+      model::SegmentationModel& model = *impl_->models[index];
+      SlidingWindowOptions window;
+      window.patchSize.assign(model.description().patchSize.begin(), model.description().patchSize.end());
+      window.overlap = impl_->options.overlap;
+      window.tileBatch = impl_->options.tileBatch;
+      window.mirrorAxes = impl_->mirrorAxes;
+      window.device = impl_->device;
+      window.networkDtype = impl_->dtype;
+      window.blendInto = done == 0 ? target : at::Tensor();
+      ShareOfProgress share(progress, done, impl_->models.size());
+      at::Tensor scores;
+      if (description.spatialDims == 2) {
+        // Slices are planes of constant image k: the last tensor axis in "xyz", the first in "zyx".
+        const int64_t sliceAxis = order == tensor::AxisOrder::Xyz ? 2 : 0;
+        scores = slidingWindowSliceBySlice(volume, sliceAxis, impl_->network(model), window, share, &impl_->statistics);
+      } else {
+        scores = slidingWindowInference(volume, impl_->network(model), window, share, &impl_->statistics);
+      }
+      groupLogits = model.description().output == "logits";
+      if (groupSum.defined()) {
+        groupSum.add_(scores.to(groupSum.device()));
+      } else {
+        groupSum = scores;
+      }
     }
-    if (model.description().output == "logits") {
-      softmaxOverClassesInPlace(scores);
+    if (group.size() > 1) {
+      groupSum.div_(static_cast<double>(group.size()));
+    }
+    if (groupLogits) {
+      softmaxOverClassesInPlace(groupSum);
     }
     if (sum.defined()) {
-      sum.add_(scores.to(sum.device()));
+      sum.add_(groupSum.to(sum.device()));
     } else {
-      sum = scores;
+      sum = groupSum;
     }
   }
-  if (impl_->models.size() > 1) {
-    sum.div_(static_cast<double>(impl_->models.size()));
+  if (impl_->groups.size() > 1) {
+    sum.div_(static_cast<double>(impl_->groups.size()));
   }
   if (!target.defined() || sum.data_ptr() != target.data_ptr()) {
     probabilities = tensor::toVoxelBuffer(sum, input.geometry, order);
@@ -257,9 +294,11 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
   progress.finish();
   impl_->predictSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ++impl_->predictions;
-  spdlog::info("inference: {} tiles, {} forward passes, {:.2f} s in the network, {:.2f} s in total",
-               impl_->statistics.tiles, impl_->statistics.forwardPasses, impl_->statistics.networkSeconds,
-               impl_->predictSeconds);
+  spdlog::info(
+      "inference: {} tiles ({} with constant input reused), {} forward passes, {:.2f} s in the network, "
+      "{:.2f} s in total",
+      impl_->statistics.tiles, impl_->statistics.reusedTiles, impl_->statistics.forwardPasses,
+      impl_->statistics.networkSeconds, impl_->predictSeconds);
   return probabilities;
 }
 
@@ -268,6 +307,15 @@ Json Predictor::report() const {
   for (const auto& model : impl_->models) {
     models.push_back({{"source", model->description().source}, {"kind", model->kind()}});
   }
+  Json ensemble = Json::array();
+  for (const ModelGroup& group : impl_->groups) {
+    const bool logits = impl_->models[group.begin]->description().output == "logits";
+    ensemble.push_back({{"source", group.source},
+                        {"networks", group.size()},
+                        {"networks_combined_as", group.size() < 2 ? "single network"
+                                                 : logits         ? "mean of logits, then softmax"
+                                                                  : "mean of probabilities"}});
+  }
   return {{"device", impl_->device.str()},
           {"precision", precisionName(impl_->dtype)},
           {"threads", impl_->threads},
@@ -275,13 +323,17 @@ Json Predictor::report() const {
           {"tile_batch", impl_->options.tileBatch},
           {"mirror_axes", impl_->mirrorAxes},
           {"tiles", impl_->statistics.tiles},
+          {"tiles_reused_constant_input", impl_->statistics.reusedTiles},
           {"forward_passes", impl_->statistics.forwardPasses},
           {"network_seconds", impl_->statistics.networkSeconds},
           {"inference_seconds", impl_->predictSeconds},
           {"predictions", impl_->predictions},
           {"accumulation_device", impl_->statistics.accumulationDevice},
           {"libtorch", TORCH_VERSION},
-          {"models", models}};
+          {"models", models},
+          {"ensemble",
+           {{"models", ensemble},
+            {"models_combined_as", impl_->groups.size() < 2 ? "single model" : "mean of probabilities"}}}};
 }
 
 }  // namespace skipseg::inference

@@ -6,13 +6,18 @@
 #include "skipseg/core/Error.h"
 #include "skipseg/inference/SlidingWindow.h"
 #include "skipseg/model/SegmentationModel.h"
+#include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <caffe2/serialize/inline_container.h>
 #include <gtest/gtest.h>
 #include <torch/cuda.h>
 
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace skipseg::inference {
@@ -135,6 +140,96 @@ TEST(Predictor, EnsembleOfOneModelTwiceEqualsTheModel) {
   const VoxelBuffer averaged = ensemble->predictProbabilities(input, silentProgress());
   EXPECT_LT(maxDifference(averaged, single), 1e-6);
   EXPECT_EQ(ensemble->report().at("models").size(), 2u);
+}
+
+/// A copy of the nnU-Net fixture folder whose fold_1 is fold_0 with every weight scaled by a smooth,
+/// position-dependent factor: two folds that really differ, with nnU-Net's own file layout.
+std::string twoFoldFolder(const std::string& fixture, const testing::TemporaryDirectory& scratch) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::path(scratch.path()) / "Dataset801__nnUNetPlans__3d_fullres";
+  fs::create_directories(folder / "fold_0");
+  fs::create_directories(folder / "fold_1");
+  for (const char* name : {"plans.json", "dataset.json", "dataset_fingerprint.json"}) {
+    fs::copy_file(fs::path(fixture) / name, folder / name);
+  }
+  const fs::path original = fs::path(fixture) / "fold_0" / "checkpoint_final.pth";
+  fs::copy_file(original, folder / "fold_0" / "checkpoint_final.pth");
+
+  caffe2::serialize::PyTorchStreamReader reader(original.string());
+  std::ofstream file(folder / "fold_1" / "checkpoint_final.pth", std::ios::binary);
+  caffe2::serialize::PyTorchStreamWriter writer([&](const void* data, size_t size) -> size_t {
+    file.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+    return size;
+  });
+  for (const std::string& name : reader.getAllRecords()) {
+    if (name != "data.pkl" && name.rfind("data/", 0) != 0) {
+      continue;  // the writer adds its own version records
+    }
+    at::DataPtr data;
+    size_t size = 0;
+    std::tie(data, size) = reader.getRecord(name);
+    std::vector<char> bytes(static_cast<const char*>(data.get()), static_cast<const char*>(data.get()) + size);
+    if (name != "data.pkl") {  // every storage of this checkpoint holds float32 network weights
+      float* values = reinterpret_cast<float*>(bytes.data());
+      for (size_t i = 0; i < size / sizeof(float); ++i) {
+        values[i] *= 1.0f + 0.3f * std::sin(0.7f * static_cast<float>(i));
+      }
+    }
+    writer.writeRecord(name, bytes.data(), bytes.size());
+  }
+  writer.writeEndOfFile();
+  return folder.string();
+}
+
+TEST(Predictor, FoldsOfOneNnUNetModelAreAveragedAsLogitsLikeNnUNet) {
+  SKIPSEG_REQUIRE_FIXTURE(fixture, nnunetFolder);
+  testing::TemporaryDirectory scratch;
+  const std::string folder = twoFoldFolder(fixture, scratch);
+  const VoxelBuffer input = nnunetInput(fixture);
+
+  // Each fold's own logits on the reference patch (its size is the patch size: one tile).
+  auto folds = model::loadSegmentationModels(folder);
+  ASSERT_EQ(folds.size(), 2u);
+  c10::InferenceMode inferenceMode;
+  const at::Tensor patch =
+      at::from_blob(const_cast<float*>(input.values.data()), {1, 1, 32, 48, 48}, at::kFloat).clone();
+  const at::Tensor logits0 = folds[0]->forward(patch);
+  const at::Tensor logits1 = folds[1]->forward(patch);
+  // The folds must really differ, or the test could not tell the two ways of averaging apart.
+  const at::Tensor meanOfProbabilities = (at::softmax(logits0, 1) + at::softmax(logits1, 1)) / 2;
+  const at::Tensor softmaxOfMeanLogits = at::softmax((logits0 + logits1) / 2, 1);
+  ASSERT_GT((meanOfProbabilities - softmaxOfMeanLogits).abs().max().item<double>(), 1e-2);
+
+  const auto predictor = Predictor::create({folder}, cpuOptions());
+  const VoxelBuffer probabilities = predictor->predictProbabilities(input, silentProgress());
+  EXPECT_LT(maxDifference(probabilities.values, softmaxOfMeanLogits), 1e-5);
+  const Json ensemble = predictor->report().at("ensemble");
+  EXPECT_EQ(ensemble.at("models").at(0).at("networks").get<int>(), 2);
+  EXPECT_EQ(ensemble.at("models").at(0).at("networks_combined_as").get<std::string>(), "mean of logits, then softmax");
+}
+
+TEST(Predictor, DifferentModelsAreAveragedAsProbabilitiesLikeNnUNetEnsemble) {
+  SKIPSEG_REQUIRE_FIXTURE(fixture, nnunetFolder);
+  testing::TemporaryDirectory scratch;
+  const std::string folder = twoFoldFolder(fixture, scratch);
+  const VoxelBuffer input = nnunetInput(fixture);
+  model::LoadOptions onlyFold1;
+  onlyFold1.folds = {1};
+  c10::InferenceMode inferenceMode;
+  const at::Tensor patch =
+      at::from_blob(const_cast<float*>(input.values.data()), {1, 1, 32, 48, 48}, at::kFloat).clone();
+  const at::Tensor logits0 = model::loadSegmentationModels(fixture).front()->forward(patch);
+  const at::Tensor logits1 = model::loadSegmentationModels(folder, onlyFold1).front()->forward(patch);
+  // The fixture (one fold) and the two-fold folder are two models: the first counts as much as the
+  // second, whose two folds are first combined in logit space.
+  const auto predictor = Predictor::create({fixture, folder}, cpuOptions());
+  const VoxelBuffer combined = predictor->predictProbabilities(input, silentProgress());
+  const at::Tensor expected = (at::softmax(logits0, 1) + at::softmax((logits0 + logits1) / 2, 1)) / 2;
+  EXPECT_LT(maxDifference(combined.values, expected), 1e-5);
+  // Weighting per network (the old rule) would give another answer.
+  const at::Tensor perNetwork = (at::softmax(logits0, 1) * 2 + at::softmax(logits1, 1)) / 3;
+  EXPECT_GT((perNetwork - expected).abs().max().item<double>(), 1e-2);
+  EXPECT_EQ(predictor->report().at("ensemble").at("models_combined_as").get<std::string>(), "mean of probabilities");
 }
 
 TEST(Predictor, ModelsWithDifferentPreprocessingAreNotEnsembled) {

@@ -2,6 +2,7 @@
 // forward, a position-independent network gives the same over many tiles, and padding, batching,
 // mirroring and slicing only change the cost.
 #include "skipseg/inference/SlidingWindow.h"
+#include "skipseg/inference/TileGrid.h"
 
 #include "skipseg/core/Error.h"
 
@@ -167,6 +168,61 @@ TEST_F(SlidingWindow, SliceBySliceEqualsAPerSliceLoop) {
       EXPECT_LT(maxDifference(stacked.select(sliceAxis + 2, s), network2d(slice)), 1e-5) << sliceAxis << " " << s;
     }
   }
+}
+
+/// The blend written out plainly, one tile at a time, every tile through the network.
+at::Tensor blendEveryTile(const at::Tensor& volume, const Network& network, const std::vector<int64_t>& patch,
+                          double overlap) {
+  const std::vector<int64_t> size{volume.size(2), volume.size(3), volume.size(4)};
+  const at::Tensor gaussian = gaussianImportanceMap(patch);
+  at::Tensor sums, weights = at::zeros(size);
+  for (const auto& origin : tileOrigins(size, patch, overlap)) {
+    at::Tensor tile = volume, sumsHere, weightsHere = weights;
+    for (int axis = 0; axis < 3; ++axis) {
+      tile = tile.narrow(axis + 2, origin[axis], patch[axis]);
+      weightsHere = weightsHere.narrow(axis, origin[axis], patch[axis]);
+    }
+    const at::Tensor output = network(tile);
+    if (!sums.defined())
+      sums = at::zeros({1, output.size(1), size[0], size[1], size[2]});
+    sumsHere = sums;
+    for (int axis = 0; axis < 3; ++axis) sumsHere = sumsHere.narrow(axis + 2, origin[axis], patch[axis]);
+    sumsHere.add_(output * gaussian);
+    weightsHere.add_(gaussian);
+  }
+  return sums / weights;
+}
+
+TEST_F(SlidingWindow, TilesWithTheSameConstantInputRunTheNetworkOnceAndChangeNothing) {
+  ConvolutionNetwork net;
+  int64_t tilesSeen = 0;
+  const Network counting = [&](const at::Tensor& x) {
+    tilesSeen += x.size(0);
+    return net.network()(x);
+  };
+  // A body in the middle of air: channel 0 is 0 and channel 1 is -1 outside a random block, so the
+  // corner tiles are constant (and equal to each other), the others not.
+  at::Tensor volume = at::zeros({1, 2, 24, 20, 16});
+  volume.select(1, 1).fill_(-1);
+  volume.narrow(2, 8, 8).narrow(3, 7, 6).narrow(4, 5, 6).copy_(at::randn({1, 2, 8, 6, 6}));
+  const std::vector<int64_t> patch{8, 8, 8};
+  auto options = windowOptions(patch);
+  options.tileBatch = 3;
+  SlidingWindowStatistics statistics;
+  const at::Tensor blended = run(volume, counting, options, &statistics);
+  const int64_t tiles = static_cast<int64_t>(tileOrigins({24, 20, 16}, patch, 0.5).size());
+  EXPECT_EQ(statistics.tiles, tiles);
+  EXPECT_GT(statistics.reusedTiles, tiles / 3);  // most tiles see only air
+  EXPECT_EQ(tilesSeen, tiles - statistics.reusedTiles);
+  EXPECT_LT(maxDifference(blended, blendEveryTile(volume, net.network(), patch, 0.5)), 1e-5);
+
+  // A tile that is constant at another value is not mistaken for air: it runs on its own.
+  volume.narrow(2, 16, 8).narrow(3, 0, 8).narrow(4, 0, 8).fill_(0.5);
+  tilesSeen = 0;
+  SlidingWindowStatistics second;
+  const at::Tensor withOtherConstant = run(volume, counting, options, &second);
+  EXPECT_EQ(tilesSeen, tiles - second.reusedTiles);
+  EXPECT_LT(maxDifference(withOtherConstant, blendEveryTile(volume, net.network(), patch, 0.5)), 1e-5);
 }
 
 TEST_F(SlidingWindow, GaussianImportanceIsCentredPositiveAndScaledToOne) {

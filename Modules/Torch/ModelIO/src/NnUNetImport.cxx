@@ -4,7 +4,7 @@
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/model/TorchPickle.h"
-#include "skipseg/nn/DynamicUNet.h"
+#include "skipseg/nn/nnunet/DynamicUNet.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -276,7 +276,7 @@ void loadWeights(nn::SegmentationNetwork& network, const PickleValue& weights, c
                      "network_weights holds a " + value->typeName() + " under a " + key->typeName() + " key");
     }
     bool duplicate = false;
-    const std::string name = nn::DynamicUNet::canonicalParameterName(stripPrefixes(key->text), &duplicate);
+    const std::string name = nn::nnunet::DynamicUNet::canonicalParameterName(stripPrefixes(key->text), &duplicate);
     if (duplicate) {
       duplicates.emplace_back(name, value->tensor);
       continue;
@@ -398,7 +398,7 @@ std::vector<ImportedNetwork> importNnUNetFolder(const std::string& folderArgumen
     }
     const std::string configuration = configurationOf(root, plans, folder, plansPath);
     const Json networkConfiguration = nnUNetNetworkConfiguration(plans, datasetJson, configuration, plansPath);
-    auto network = std::make_shared<nn::DynamicUNet>(nn::DynamicUNetOptions::fromJson(networkConfiguration));
+    auto network = std::make_shared<nn::nnunet::DynamicUNet>(nn::nnunet::DynamicUNetOptions::fromJson(networkConfiguration));
     loadWeights(*network, *weights, fold.second);
     network->eval();
 

@@ -1,9 +1,11 @@
 #include "skipseg/model/SegmentationModel.h"
 
+#include "TorchScriptPrecision.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/model/NnUNetImport.h"
 #include "skipseg/model/SkipSegModelFile.h"
+#include "skipseg/nn/ConvolutionKernel.h"
 
 #include <ATen/ATen.h>
 #include <caffe2/serialize/inline_container.h>
@@ -55,7 +57,6 @@ class TorchScriptModel : public SegmentationModel {
   TorchScriptModel(torch::jit::Module module, ModelDescription description, bool optimize)
       : original_(std::move(module)), description_(std::move(description)), optimize_(optimize) {
     original_.eval();
-    prepare();
   }
 
   const ModelDescription& description() const override { return description_; }
@@ -63,6 +64,9 @@ class TorchScriptModel : public SegmentationModel {
 
   at::Tensor forward(const at::Tensor& input) override {
     torch::NoGradGuard noGradients;
+    if (!prepared_) {
+      prepare();  // on first use: after the move a Predictor makes, freezing once
+    }
     auto output = runnable_.forward({input.to(device_, dtype_)});
     if (output.isTuple()) {
       output = output.toTupleRef().elements().at(0);
@@ -76,22 +80,51 @@ class TorchScriptModel : public SegmentationModel {
   }
 
   void moveTo(const c10::Device& device, c10::ScalarType dtype) override {
+    if (!holdsOriginal_) {
+      // Released after freezing (see prepare()); moving again starts from the file.
+      original_ = torch::jit::load(description_.source, c10::Device(c10::kCPU));
+      original_.eval();
+      holdsOriginal_ = true;
+    }
     original_.to(device, dtype);
     original_.eval();
     device_ = device;
     dtype_ = dtype;
-    prepare();
+    prepared_ = false;
   }
 
  private:
   void prepare() {
+    prepared_ = true;
     runnable_ = original_;
+    // bfloat16 on a CPU whose LibTorch kernel cannot run transposed convolutions in it: those run in
+    // float32 inside the graph (a frozen module, or the original's methods, rewritten once).
+    const bool floatTransposedConvolutions =
+        dtype_ == c10::kBFloat16 && device_.is_cpu() && !nn::cpuTransposedConvolutionWorksInBFloat16();
     if (!optimize_) {
+      if (floatTransposedConvolutions) {
+        runnable_ = original_.clone();
+        computeTransposedConvolutionsInFloat(runnable_);
+      }
       return;
     }
     try {
       auto frozen = torch::jit::freeze(original_);
-      runnable_ = torch::jit::optimize_for_inference(frozen);
+      if (floatTransposedConvolutions) {
+        // LibTorch's inference optimisations convert float32 graphs to its MKLDNN layout; not this one.
+        const int rewritten = computeTransposedConvolutionsInFloat(frozen);
+        spdlog::info(
+            "{}: {} transposed convolution(s) run in float32 within bfloat16 (this LibTorch's CPU kernel "
+            "lacks them)",
+            description_.source, rewritten);
+        runnable_ = frozen;
+      } else {
+        runnable_ = torch::jit::optimize_for_inference(frozen);
+      }
+      // The frozen module holds its own copy of every weight; the original's would only wait for a
+      // later move (reloaded then): one model's worth of memory less through the whole run.
+      original_ = torch::jit::Module();
+      holdsOriginal_ = false;
     } catch (const std::exception& error) {
       spdlog::warn("{}: running without TorchScript freezing/optimisation ({})", description_.source,
                    oneLine(std::string(error.what()).substr(0, 160)));
@@ -100,6 +133,8 @@ class TorchScriptModel : public SegmentationModel {
   }
 
   torch::jit::Module original_;
+  bool holdsOriginal_ = true;
+  bool prepared_ = false;
   torch::jit::Module runnable_;
   ModelDescription description_;
   bool optimize_;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace skipseg::model {
 namespace {
@@ -110,6 +111,29 @@ PickleValuePtr numpyScalar(const PickleValue& dtype, const std::string& bytes) {
   return integer;
 }
 
+/// A number written as text (INT, LONG, FLOAT, GET, PUT): all of `text`, or a one-line error.
+template <typename TParse>
+auto textNumber(const std::string& text, const char* what, TParse parse) -> decltype(parse(text, nullptr)) {
+  try {
+    size_t used = 0;
+    const auto value = parse(text, &used);
+    if (used == text.size()) {
+      return value;
+    }
+  } catch (const std::logic_error&) {  // std::invalid_argument, std::out_of_range
+  }
+  throw std::runtime_error(std::string("malformed ") + what + " \"" + text.substr(0, 40) + "\"");
+}
+
+uint64_t memoIndex(const std::string& text) {
+  return textNumber(text, "memo index", [](const std::string& digits, size_t* used) {
+    if (digits.find('-') != std::string::npos) {
+      throw std::invalid_argument("negative");  // std::stoull would wrap it round
+    }
+    return std::stoull(digits, used);
+  });
+}
+
 class PickleMachine {
  public:
   PickleMachine(const std::string& bytes, std::function<std::string(const std::string&)> loadStorage,
@@ -140,7 +164,8 @@ class PickleMachine {
         case 'G': binaryFloat(); break;                                     // BINFLOAT
         case 'F': {                                                         // FLOAT
           auto value = make(PickleValue::Kind::Float);
-          value->number = std::stod(line());
+          value->number =
+              textNumber(line(), "float", [](const std::string& text, size_t* used) { return std::stod(text, used); });
           push(value);
           break;
         }
@@ -196,14 +221,14 @@ class PickleMachine {
           }
           break;
         }
-        case 'h': push(memo(unsignedLittle(1))); break;       // BINGET
-        case 'j': push(memo(unsignedLittle(4))); break;       // LONG_BINGET
-        case 'g': push(memo(std::stoull(line()))); break;     // GET
-        case 'q': memo_[unsignedLittle(1)] = top(); break;    // BINPUT
-        case 'r': memo_[unsignedLittle(4)] = top(); break;    // LONG_BINPUT
-        case 'p': memo_[std::stoull(line())] = top(); break;  // PUT
-        case 0x94: memo_[memo_.size()] = top(); break;        // MEMOIZE
-        case 'c': {                                           // GLOBAL
+        case 'h': push(memo(unsignedLittle(1))); break;     // BINGET
+        case 'j': push(memo(unsignedLittle(4))); break;     // LONG_BINGET
+        case 'g': push(memo(memoIndex(line()))); break;     // GET
+        case 'q': memo_[unsignedLittle(1)] = top(); break;  // BINPUT
+        case 'r': memo_[unsignedLittle(4)] = top(); break;  // LONG_BINPUT
+        case 'p': memo_[memoIndex(line())] = top(); break;  // PUT
+        case 0x94: memo_[memo_.size()] = top(); break;      // MEMOIZE
+        case 'c': {                                         // GLOBAL
           auto module = line();
           auto name = line();
           push(makeString(PickleValue::Kind::Global, module + "." + name));
@@ -310,7 +335,8 @@ class PickleMachine {
     if (text == "00" || text == "01") {
       pushBool(text == "01");
     } else {
-      pushInt(std::stoll(text));
+      pushInt(textNumber(text, "integer",
+                         [](const std::string& digits, size_t* used) { return std::stoll(digits, used); }));
     }
   }
   void binaryFloat() {

@@ -292,6 +292,33 @@ TEST(TorchScriptModel, ReproducesTheReferenceLogitsWithAndWithoutOptimisation) {
   }
 }
 
+// bfloat16 on the CPU: both model kinds, each with transposed convolutions in its decoder (which
+// LibTorch 1.13's CPU kernel cannot run in bfloat16; SkipSeg routes them through float32), give the
+// upstream reference's labels on nearly every voxel.
+TEST(CpuBFloat16, TorchScriptAndNnUNetModelsRunAndKeepTheReferenceLabels) {
+  SKIPSEG_REQUIRE_FIXTURE(torchscript, "torchscript_unet3d");
+  SKIPSEG_REQUIRE_FIXTURE(nnunet, "nnunet_v2_plain3d");
+  struct Case {
+    std::string model, reference;
+    std::vector<int64_t> input, output;
+  };
+  for (const Case& item : {Case{torchscript + "/model.pt", torchscript, {1, 1, 64, 64, 64}, {1, 3, 64, 64, 64}},
+                           Case{nnunet, nnunet, {1, 1, 32, 48, 48}, {1, 3, 32, 48, 48}}}) {
+    SCOPED_TRACE(item.model);
+    auto models = loadSegmentationModels(item.model);
+    models.front()->moveTo(c10::Device(c10::kCPU), at::kBFloat16);
+    const auto input = readTensor(item.reference + "/reference/input_patch.bin", item.input);
+    const auto reference = readTensor(item.reference + "/reference/logits.bin", item.output);
+    const auto logits = models.front()->forward(input);
+    ASSERT_EQ(logits.scalar_type(), at::kFloat);
+    const double agreement = logits.argmax(1).eq(reference.argmax(1)).to(at::kDouble).mean().item<double>();
+    std::cout << "bfloat16 on the CPU: max abs logit difference " << maxAbsDifference(logits, reference)
+              << ", labels agreeing " << agreement << "\n";
+    EXPECT_GT(agreement, 0.99);
+    EXPECT_LT(maxAbsDifference(logits, reference), 0.5);  // bfloat16 keeps ~3 significant digits
+  }
+}
+
 TEST(LoadSegmentationModels, NamesTheFileWhenItIsNoModel) {
   skipseg::testing::TemporaryDirectory temporary;
   const std::string text = temporary.file("notes.txt");

@@ -1,9 +1,9 @@
 #include "skipseg/core/Error.h"
-#include "skipseg/nn/DynamicUNet.h"
 #include "skipseg/nn/SegmentationNetwork.h"
 #include "skipseg/nn/architectures/TransUNet.h"
 #include "skipseg/nn/architectures/UNet.h"
 #include "skipseg/nn/architectures/UNetPlusPlus.h"
+#include "skipseg/nn/nnunet/DynamicUNet.h"
 
 #include <algorithm>
 #include <map>
@@ -19,7 +19,7 @@ struct Registry {
 
 // Built-in architectures, listed explicitly (see SegmentationNetwork.h for why).
 void addBuiltIns(std::map<std::string, NetworkFactory>& factories) {
-  factories["nnunet"] = factories["nnunet_resenc"] = makeDynamicUNet;
+  factories["nnunet"] = factories["nnunet_resenc"] = nnunet::makeDynamicUNet;
   factories["unet"] = makeUNet;
   factories["resunet"] = makeResUNet;
   factories["unetpp"] = makeUNetPlusPlus;

@@ -1,7 +1,7 @@
 // The nnU-Net dynamic U-Net: nnU-Net's parameter layout, anisotropic stages, 2D and 3D, deep
 // supervision, seeded initialisation and a few training steps that lower the loss.
 #include "skipseg/core/Error.h"
-#include "skipseg/nn/DynamicUNet.h"
+#include "skipseg/nn/nnunet/DynamicUNet.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -10,8 +10,8 @@
 
 #include <set>
 
-using skipseg::nn::DynamicUNet;
-using skipseg::nn::DynamicUNetOptions;
+using skipseg::nn::nnunet::DynamicUNet;
+using skipseg::nn::nnunet::DynamicUNetOptions;
 
 namespace {
 

@@ -3,7 +3,12 @@
 #include "skipseg/core/Error.h"
 
 #include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 namespace skipseg::tensor {
@@ -15,6 +20,24 @@ std::string shapeText(at::IntArrayRef sizes) {
     text << (a ? "x" : "") << sizes[a];
   }
   return text.str();
+}
+
+void checkBufferSize(const VoxelBuffer& buffer) {
+  if (buffer.values.size() != buffer.channels * buffer.geometry.voxelCount()) {
+    throw internalError("voxel buffer holds " + std::to_string(buffer.values.size()) + " values, expected " +
+                        std::to_string(buffer.channels * buffer.geometry.voxelCount()));
+  }
+}
+
+/// [1, C, K, J, I]: the buffer's own C order.
+std::vector<int64_t> tensorSizes(const VoxelBuffer& buffer) {
+  const auto& size = buffer.geometry.size;
+  return {1, static_cast<int64_t>(buffer.channels), static_cast<int64_t>(size[2]), static_cast<int64_t>(size[1]),
+          static_cast<int64_t>(size[0])};
+}
+
+at::Tensor inAxisOrder(const at::Tensor& zyx, AxisOrder order) {
+  return order == AxisOrder::Zyx ? zyx : zyx.permute({0, 1, 4, 3, 2});
 }
 
 }  // namespace
@@ -42,21 +65,35 @@ std::vector<int64_t> spatialShape(const ImageGeometry& geometry, AxisOrder order
 }
 
 at::Tensor viewAsTensor(const VoxelBuffer& buffer, AxisOrder order) {
-  const auto& size = buffer.geometry.size;
-  if (buffer.values.size() != buffer.channels * buffer.geometry.voxelCount()) {
-    throw internalError("voxel buffer holds " + std::to_string(buffer.values.size()) + " values, expected " +
-                        std::to_string(buffer.channels * buffer.geometry.voxelCount()));
-  }
-  // from_blob never writes; the const_cast only satisfies its signature (writableViewAsTensor is the
-  // one caller that writes, through a non-const buffer).
-  at::Tensor view = at::from_blob(const_cast<float*>(buffer.values.data()),
-                                  {1, static_cast<int64_t>(buffer.channels), static_cast<int64_t>(size[2]),
-                                   static_cast<int64_t>(size[1]), static_cast<int64_t>(size[0])},
-                                  at::TensorOptions().dtype(at::kFloat));
-  return order == AxisOrder::Zyx ? view : view.permute({0, 1, 4, 3, 2});
+  // ATen has no read-only tensors, so the view is watched instead. It is made outside inference mode,
+  // so that it and every view taken from it share one version counter, which every in-place operation
+  // bumps (inside inference mode too). When the last of them is gone, the storage's deleter finds out
+  // whether any wrote, and a write through a view of a const buffer stops the process: the buffer the
+  // caller promised not to change has changed. (A raw data_ptr() write is the one thing it cannot see.)
+  checkBufferSize(buffer);
+  const c10::InferenceMode normalTensors(false);
+  auto counter = std::make_shared<std::optional<c10::VariableVersion>>();
+  at::Tensor view = at::from_blob(
+      const_cast<float*>(buffer.values.data()), tensorSizes(buffer),
+      [counter](void*) {
+        if (counter->has_value() && (*counter)->current_version() != 0) {
+          std::fputs(
+              "internal error: a tensor view of a const voxel buffer was written to "
+              "(tensor::viewAsTensor's views are read-only; copy with toTensor to write)\n",
+              stderr);
+          std::abort();
+        }
+      },
+      at::TensorOptions().dtype(at::kFloat));
+  *counter = view.unsafeGetTensorImpl()->version_counter();
+  return inAxisOrder(view, order);
 }
 
-at::Tensor writableViewAsTensor(VoxelBuffer& buffer, AxisOrder order) { return viewAsTensor(buffer, order); }
+at::Tensor writableViewAsTensor(VoxelBuffer& buffer, AxisOrder order) {
+  checkBufferSize(buffer);
+  return inAxisOrder(at::from_blob(buffer.values.data(), tensorSizes(buffer), at::TensorOptions().dtype(at::kFloat)),
+                     order);
+}
 
 at::Tensor toTensor(const VoxelBuffer& buffer, AxisOrder order) {
   return viewAsTensor(buffer, order).clone(at::MemoryFormat::Contiguous);

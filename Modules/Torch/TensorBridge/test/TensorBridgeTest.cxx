@@ -5,6 +5,7 @@
 #include "skipseg/core/Error.h"
 
 #include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
 #include <gtest/gtest.h>
 
 namespace skipseg::tensor {
@@ -102,6 +103,41 @@ TEST(TensorBridge, SpatialShapeFollowsTheOrder) {
   EXPECT_EQ(spatialShape(geometry, AxisOrder::Zyx), (std::vector<int64_t>{9, 8, 7}));
   EXPECT_EQ(parseAxisOrder("zyx"), AxisOrder::Zyx);
   EXPECT_THROW(parseAxisOrder("yxz"), Error);
+}
+
+// The const view is read-only: reading it, views of it and copies of it is fine, in inference mode too;
+// a write through it (or through a view taken from it) stops the process once the views are released.
+TEST(TensorBridge, ConstViewCanBeReadViewedAndCopied) {
+  const VoxelBuffer buffer = makeNumberedBuffer();
+  const c10::InferenceMode inferenceMode;
+  at::Tensor copy;
+  {
+    const at::Tensor view = viewAsTensor(buffer, AxisOrder::Xyz);
+    const at::Tensor tile = view.narrow(2, 1, 2).to(at::kCPU, at::kFloat);
+    copy = at::cat({tile, tile}, 0);
+    copy.add_(1.0);  // a copy may change
+    EXPECT_EQ(tile[0][1][0][2][3].item<float>(), buffer.at(1, 1, 2, 3));
+  }
+  EXPECT_EQ(copy[1][1][0][2][3].item<float>(), buffer.at(1, 1, 2, 3) + 1.0f);
+}
+
+TEST(TensorBridgeDeathTest, WritingThroughTheConstViewStopsTheProcess) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const VoxelBuffer buffer = makeNumberedBuffer();
+  EXPECT_DEATH(viewAsTensor(buffer, AxisOrder::Zyx).add_(1.0), "a tensor view of a const voxel buffer was written to");
+  EXPECT_DEATH(
+      {
+        const c10::InferenceMode inferenceMode;
+        viewAsTensor(buffer, AxisOrder::Xyz).narrow(2, 1, 2).fill_(0.0);
+      },
+      "a tensor view of a const voxel buffer was written to");
+}
+
+TEST(TensorBridge, WritableViewWritesIntoTheBuffer) {
+  VoxelBuffer buffer = makeNumberedBuffer();
+  writableViewAsTensor(buffer, AxisOrder::Xyz).narrow(2, 1, 1).fill_(-1.0);
+  EXPECT_EQ(buffer.at(0, 1, 2, 3), -1.0f);
+  EXPECT_EQ(buffer.at(0, 0, 2, 3), 0.0f + 0 + 20 + 3);
 }
 
 }  // namespace

@@ -1,28 +1,21 @@
 #pragma once
-// Label images with balls painted in world space, on grids with any spacing and direction.
-#include "skipseg/evaluation/LabelImage.h"
-
-#include <array>
+// The shared ball images (Testing/Support), on a smaller default grid (40^3) so that meshes and
+// pictures stay quick.
+#include "skipseg/testing/BallImages.h"
 
 namespace skipseg::render::testing {
 
-using evaluation::FloatImage;
-using evaluation::LabelImage;
+using skipseg::FloatImage;
+using skipseg::LabelImage;
 
-struct Grid {
-  std::array<unsigned, 3> size{{40, 40, 40}};
-  std::array<double, 3> spacing{{1, 1, 1}};
-  std::array<double, 3> origin{{0, 0, 0}};
-  std::array<double, 9> direction{{1, 0, 0, 0, 1, 0, 0, 0, 1}};  ///< row-major; columns are the axes
+struct Grid : skipseg::testing::Grid {
+  Grid() { size = {{40, 40, 40}}; }
 };
 
-LabelImage::Pointer makeLabelImage(const Grid& grid);
-FloatImage::Pointer makeFloatImage(const Grid& grid, float fill);
-/// Sets `label` on every voxel whose centre lies within `radius` mm of `centre` (LPS).
-void paintBall(LabelImage& image, const std::array<double, 3>& centre, double radius, unsigned short label);
-/// World position of the middle of the voxel grid.
-std::array<double, 3> gridCentre(const itk::ImageBase<3>& image);
-/// A rotation: `degrees` about the unit axis `axis` (row-major 3x3).
-std::array<double, 9> rotation(const std::array<double, 3>& axis, double degrees);
+using skipseg::testing::gridCentre;
+using skipseg::testing::makeFloatImage;
+using skipseg::testing::makeLabelImage;
+using skipseg::testing::paintBall;
+using skipseg::testing::rotation;
 
 }  // namespace skipseg::render::testing

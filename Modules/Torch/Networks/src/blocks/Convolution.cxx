@@ -1,6 +1,7 @@
 #include "skipseg/nn/blocks/Convolution.h"
 
 #include "skipseg/core/Error.h"
+#include "skipseg/nn/ConvolutionKernel.h"
 #include "skipseg/nn/LayerRecorder.h"
 
 #include <ATen/ATen.h>
@@ -50,7 +51,7 @@ torch::Tensor ConvolutionImpl::forward(const torch::Tensor& input) {
   const auto& o = options_;
   const std::vector<int64_t> outputPadding(o.spatialDims, 0);
   auto output =
-      at::convolution(input, weight, bias, o.stride, o.padding, o.dilation, o.transposed, outputPadding, o.groups);
+      nn::convolution(input, weight, bias, o.stride, o.padding, o.dilation, o.transposed, outputPadding, o.groups);
   recordLayer(*this, o.transposed ? "TransposedConvolution" : "Convolution", output,
               convolutionFlops(o, input, output));
   return output;

@@ -23,14 +23,15 @@ torch::Tensor MultiHeadSelfAttentionImpl::forward(const torch::Tensor& tokens) {
   const int64_t batch = tokens.size(0);
   const int64_t length = tokens.size(1);
   const int64_t headFeatures = features_ / heads_;
-  // [N, L, 3, H, d] -> [3, N, H, L, d]
-  auto qkvTokens = qkv->forward(tokens).reshape({batch, length, 3, heads_, headFeatures}).permute({2, 0, 3, 1, 4});
+  // [N, L, 3, H, d] -> [3, N, H, L, d]. The batch axis is left to reshape (-1), so that a traced
+  // TorchScript export keeps working for any tile batch.
+  auto qkvTokens = qkv->forward(tokens).reshape({-1, length, 3, heads_, headFeatures}).permute({2, 0, 3, 1, 4});
   const auto queries = qkvTokens[0];
   const auto keys = qkvTokens[1];
   const auto values = qkvTokens[2];
   auto weights = at::softmax(at::matmul(queries, keys.transpose(-2, -1)) / std::sqrt(double(headFeatures)), -1);
   weights = at::dropout(weights, attentionDropout_, is_training());
-  auto attended = at::matmul(weights, values).transpose(1, 2).reshape({batch, length, features_});
+  auto attended = at::matmul(weights, values).transpose(1, 2).reshape({-1, length, features_});
   // QK^T and (weights)V: 2 x (N H L L d) multiply-adds.
   recordLayer(*this, "Attention", attended, 4 * batch * length * length * features_);
   return projection->forward(attended);

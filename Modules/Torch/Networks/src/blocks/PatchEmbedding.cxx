@@ -36,7 +36,8 @@ torch::Tensor featureMapToTokens(const torch::Tensor& featureMap) {
 }
 
 torch::Tensor tokensToFeatureMap(const torch::Tensor& tokens, const std::vector<int64_t>& grid) {
-  std::vector<int64_t> shape{tokens.size(0), tokens.size(2)};
+  // Batch left to reshape (-1): a traced export must not freeze the tile batch it was traced with.
+  std::vector<int64_t> shape{-1, tokens.size(2)};
   int64_t count = 1;
   for (const auto size : grid) {
     shape.push_back(size);

@@ -1,12 +1,12 @@
 #pragma once
-// The image types the evaluation code works on: labels as unsigned short (the IO module's label
-// type, enough for TotalSegmentator's 117 classes and more) and intensities as float.
-#include <itkImage.h>
+// The image types the evaluation code works on (SkipSegItkBridge's): labels as unsigned short and
+// intensities as float.
+#include "skipseg/itkbridge/ItkImage.h"
 
 namespace skipseg::evaluation {
 
-using LabelImage = itk::Image<unsigned short, 3>;
-using FloatImage = itk::Image<float, 3>;
-using LabelValue = LabelImage::PixelType;
+using skipseg::FloatImage;
+using skipseg::LabelImage;
+using skipseg::LabelValue;
 
 }  // namespace skipseg::evaluation

@@ -7,11 +7,9 @@
 
 namespace skipseg::io {
 
-/// Size, spacing, origin (of the first buffered voxel) and direction of an ITK image.
-ImageGeometry geometryOf(const itk::ImageBase<3>* image);
-
-/// Gives an ITK image the geometry (size, spacing, origin, direction) of `geometry`, without allocating.
-void applyGeometry(const ImageGeometry& geometry, itk::ImageBase<3>* image);
+// An ITK image's grid as ImageGeometry and back (SkipSegItkBridge).
+using skipseg::applyGeometry;
+using skipseg::geometryOf;
 
 /// One channel holding the image's voxels (i fastest) and its geometry.
 VoxelBuffer toVoxelBuffer(const FloatImage* image);

@@ -1,11 +1,11 @@
 #pragma once
-// The two image types the ITK side of SkipSeg works with: intensities as float (Hounsfield units,
-// SUV, MR signal) and label maps as unsigned short. Geometry is ITK's: LPS millimetres.
-#include <itkImage.h>
+// The two image types the ITK side of SkipSeg works with (defined once, in SkipSegItkBridge):
+// intensities as float and label maps as unsigned short. Geometry is ITK's: LPS millimetres.
+#include "skipseg/itkbridge/ItkImage.h"
 
 namespace skipseg::io {
 
-using FloatImage = itk::Image<float, 3>;
-using LabelImage = itk::Image<unsigned short, 3>;
+using skipseg::FloatImage;
+using skipseg::LabelImage;
 
 }  // namespace skipseg::io

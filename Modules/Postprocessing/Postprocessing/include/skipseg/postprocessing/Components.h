@@ -1,6 +1,6 @@
 #pragma once
 // Clean-up of label maps after the network: keep the largest connected component, remove small
-// components, fill holes. Labels are unsigned short (the same type as the I/O module's LabelImage);
+// components, fill holes. Labels are unsigned short (SkipSegItkBridge's LabelImage, as everywhere);
 // the image is changed in place and its geometry is untouched.
 //
 // Connectivity: Face (6 neighbours, the default) counts voxels as connected only through a shared face,
@@ -8,15 +8,15 @@
 // outside only through an edge or a corner is still a hole. Edge (18) and Vertex (26) join more.
 //
 // Memory: each label is processed within its bounding box, with one byte per voxel of that box.
-#include <itkImage.h>
+#include "skipseg/itkbridge/ItkImage.h"
 
 #include <cstddef>
 #include <vector>
 
 namespace skipseg::postprocessing {
 
-using LabelImage = itk::Image<unsigned short, 3>;
-using LabelValue = LabelImage::PixelType;
+using skipseg::LabelImage;
+using skipseg::LabelValue;
 
 enum class Connectivity {
   Face,    ///< 6 neighbours

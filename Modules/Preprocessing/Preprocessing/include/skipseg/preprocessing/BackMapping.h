@@ -10,9 +10,9 @@
 // ITK) get the background label; inside, neighbours beyond the edge repeat the edge voxel.
 //
 // Memory: the native grid's per-class scores never exist. Work goes slab by slab along the native
-// slowest axis (k), on several threads, and needs besides the inputs only the output labels and a
-// one-byte table over the model grid that records, per model voxel, its winning class when it wins
-// clearly. A native voxel whose eight surrounding model voxels share a clear winner takes that winner
+// slowest axis (k), on several threads of ITK's thread pool (none is started per call), and needs
+// besides the inputs only the output labels and a one-byte table over the model grid that records, per
+// model voxel, its winning class when it wins clearly. A native voxel whose eight surrounding model voxels share a clear winner takes that winner
 // without interpolating: a weighted average of score vectors that all rank the same class first ranks
 // it first too. Only voxels near a class boundary interpolate every class.
 #include <cstddef>

@@ -34,7 +34,10 @@ struct SlidingWindowOptions {
 };
 
 struct SlidingWindowStatistics {
-  int64_t tiles = 0;          ///< tiles blended (per batch entry, summed over entries)
+  int64_t tiles = 0;  ///< tiles blended (per batch entry, summed over entries)
+  /// Of those, tiles whose input was constant and equal to an earlier tile's: the earlier tile's output
+  /// was blended again instead of running the network (same input, same output: nothing changes).
+  int64_t reusedTiles = 0;
   int64_t forwardPasses = 0;  ///< network calls (mirroring multiplies them)
   double networkSeconds = 0;  ///< wall time inside the network callable, device synchronised
   std::string accumulationDevice;

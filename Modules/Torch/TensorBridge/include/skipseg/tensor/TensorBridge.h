@@ -20,9 +20,13 @@ AxisOrder parseAxisOrder(const std::string& text);
 std::string toString(AxisOrder order);
 
 /// Zero-copy float32 CPU view [1, C, spatial...] of `buffer` in `order` ("xyz" gives a permuted,
-/// non-contiguous view). Valid only while `buffer` lives and keeps its storage.
+/// non-contiguous view). Valid only while `buffer` lives and keeps its storage. Read-only: ATen cannot
+/// refuse a write, so the view counts in-place operations on it and on every view taken from it, and
+/// when the last of them is released after any such write the process stops with an internal error.
+/// Copy (toTensor, clone) to get a tensor to change.
 at::Tensor viewAsTensor(const VoxelBuffer& buffer, AxisOrder order);
-/// The same view, for writing into the buffer (e.g. blending network outputs straight into it).
+/// The same view of a buffer the caller may change, for writing into it (e.g. blending network outputs
+/// straight into it).
 at::Tensor writableViewAsTensor(VoxelBuffer& buffer, AxisOrder order);
 
 /// Contiguous float32 CPU tensor [1, C, spatial...] that owns its memory (a copy of the buffer).

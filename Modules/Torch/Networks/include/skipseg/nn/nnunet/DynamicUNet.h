@@ -1,9 +1,10 @@
 #pragma once
-// nnU-Net's dynamic U-Net in LibTorch: PlainConvUNet ("nnunet") and ResidualEncoderUNet
-// ("nnunet_resenc") of MIC-DKFZ/dynamic-network-architectures, rebuilt with the same module tree, so
-// that the parameter names of a trained nnU-Net v2 checkpoint ("encoder.stages.1.0.convs.0.conv.weight",
-// "decoder.transpconvs.0.weight", "decoder.seg_layers.2.bias", ...) are this network's own names and a
-// checkpoint's state dict loads one to one (see ModelIO's nnU-Net importer).
+// The nnU-Net compatibility layer (namespace skipseg::nn::nnunet; src/nnunet/ holds its layers and its
+// configuration reader, apart from SkipSeg's composable blocks). nnU-Net's dynamic U-Net in LibTorch:
+// PlainConvUNet ("nnunet") and ResidualEncoderUNet ("nnunet_resenc") of MIC-DKFZ/dynamic-network-architectures, rebuilt
+// with the same module tree, so that the parameter names of a trained nnU-Net v2 checkpoint
+// ("encoder.stages.1.0.convs.0.conv.weight", "decoder.transpconvs.0.weight", "decoder.seg_layers.2.bias", ...) are this
+// network's own names and a checkpoint's state dict loads one to one (see ModelIO's nnU-Net importer).
 //
 // Per stage: a kernel size and a stride (anisotropic allowed; the first conv of a stage carries the
 // stride), a feature count (usually doubling up to a cap), and N x (conv, norm, nonlinearity). The
@@ -31,7 +32,7 @@
 #include <string>
 #include <vector>
 
-namespace skipseg::nn {
+namespace skipseg::nn::nnunet {
 
 struct DynamicUNetOptions {
   bool residualEncoder = false;
@@ -87,4 +88,4 @@ class DynamicUNet : public SegmentationNetwork {
 /// Registry factory for "nnunet" and "nnunet_resenc".
 std::shared_ptr<SegmentationNetwork> makeDynamicUNet(const nlohmann::json& configuration);
 
-}  // namespace skipseg::nn
+}  // namespace skipseg::nn::nnunet

@@ -1,45 +1,28 @@
-#include "TestImages.h"
+#include "skipseg/testing/BallImages.h"
 
 #include <itkImageRegionIteratorWithIndex.h>
 
 #include <cmath>
 
-namespace skipseg::render::testing {
-namespace {
+namespace skipseg::testing {
 
-template <typename Image>
-typename Image::Pointer allocate(const Grid& grid) {
-  auto image = Image::New();
-  typename Image::RegionType region;
-  typename Image::SpacingType spacing;
-  typename Image::PointType origin;
-  typename Image::DirectionType direction;
+ImageGeometry Grid::geometry() const {
+  ImageGeometry geometry;
   for (unsigned axis = 0; axis < 3; ++axis) {
-    region.SetSize(axis, grid.size[axis]);
-    spacing[axis] = grid.spacing[axis];
-    origin[axis] = grid.origin[axis];
-    for (unsigned column = 0; column < 3; ++column) {
-      direction[axis][column] = grid.direction[axis * 3 + column];
-    }
+    geometry.size[axis] = size[axis];
   }
-  image->SetRegions(region);
-  image->SetSpacing(spacing);
-  image->SetOrigin(origin);
-  image->SetDirection(direction);
-  image->Allocate(true);
-  return image;
+  geometry.spacing = spacing;
+  geometry.origin = origin;
+  geometry.direction = direction;
+  return geometry;
 }
 
-}  // namespace
-
 LabelImage::Pointer makeLabelImage(const Grid& grid) {
-  return allocate<LabelImage>(grid);
+  return skipseg::makeLabelImage(grid.geometry());
 }
 
 FloatImage::Pointer makeFloatImage(const Grid& grid, float fill) {
-  auto image = allocate<FloatImage>(grid);
-  image->FillBuffer(fill);
-  return image;
+  return skipseg::makeFloatImage(grid.geometry(), fill);
 }
 
 void paintBall(LabelImage& image, const std::array<double, 3>& centre, double radius, unsigned short label) {
@@ -74,4 +57,4 @@ std::array<double, 9> rotation(const std::array<double, 3>& axis, double degrees
           t * x * z - s * y, t * y * z + s * x, t * z * z + c};
 }
 
-}  // namespace skipseg::render::testing
+}  // namespace skipseg::testing

@@ -1,19 +1,12 @@
-#include "skipseg/preprocessing/ImageTypes.h"
+#include "skipseg/itkbridge/ItkImage.h"
 
-namespace skipseg::preprocessing {
+namespace skipseg {
 
 ImageGeometry geometryOf(const itk::ImageBase<3>& image) {
   ImageGeometry geometry;
   const auto region = image.GetLargestPossibleRegion();
-  // A region that does not start at index 0 moves the origin to its first voxel, so that the
-  // geometry's index 0 is the buffer's first voxel.
-  const auto firstVoxel = image.GetOrigin() + image.GetDirection() * [&] {
-    itk::Vector<double, 3> offset;
-    for (unsigned axis = 0; axis < 3; ++axis) {
-      offset[axis] = static_cast<double>(region.GetIndex(axis)) * image.GetSpacing()[axis];
-    }
-    return offset;
-  }();
+  itk::Point<double, 3> firstVoxel;
+  image.TransformIndexToPhysicalPoint(region.GetIndex(), firstVoxel);
   for (unsigned axis = 0; axis < 3; ++axis) {
     geometry.size[axis] = region.GetSize(axis);
     geometry.spacing[axis] = image.GetSpacing()[axis];
@@ -25,27 +18,32 @@ ImageGeometry geometryOf(const itk::ImageBase<3>& image) {
   return geometry;
 }
 
-namespace {
-
-template <typename TImage>
-typename TImage::Pointer makeImage(const ImageGeometry& geometry, typename TImage::PixelType fill) {
-  auto image = TImage::New();
-  typename TImage::SizeType size;
-  typename TImage::SpacingType spacing;
-  typename TImage::PointType origin;
-  typename TImage::DirectionType direction;
+void applyGeometry(const ImageGeometry& geometry, itk::ImageBase<3>* image) {
+  itk::ImageRegion<3> region;
+  itk::Vector<double, 3> spacing;
+  itk::Point<double, 3> origin;
+  itk::Matrix<double, 3, 3> direction;
   for (unsigned axis = 0; axis < 3; ++axis) {
-    size[axis] = geometry.size[axis];
+    region.SetIndex(axis, 0);
+    region.SetSize(axis, geometry.size[axis]);
     spacing[axis] = geometry.spacing[axis];
     origin[axis] = geometry.origin[axis];
     for (unsigned column = 0; column < 3; ++column) {
       direction(axis, column) = geometry.direction[axis * 3 + column];
     }
   }
-  image->SetRegions(typename TImage::RegionType(size));
+  image->SetRegions(region);
   image->SetSpacing(spacing);
   image->SetOrigin(origin);
   image->SetDirection(direction);
+}
+
+namespace {
+
+template <typename TImage>
+typename TImage::Pointer makeImage(const ImageGeometry& geometry, typename TImage::PixelType fill) {
+  auto image = TImage::New();
+  applyGeometry(geometry, image);
   image->Allocate();
   image->FillBuffer(fill);
   return image;
@@ -61,4 +59,4 @@ LabelImage::Pointer makeLabelImage(const ImageGeometry& geometry, LabelValue fil
   return makeImage<LabelImage>(geometry, fill);
 }
 
-}  // namespace skipseg::preprocessing
+}  // namespace skipseg
