@@ -1,6 +1,8 @@
 #include "skipseg/programs/SegmentBatchWorker.h"
 
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
+#include "skipseg/core/Progress.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
 
 #include <cstdlib>
@@ -55,7 +57,9 @@ class SegmentWorker final : public batch::CaseWorker {
     request.inputs = {spec.input};
     request.outputLabels = outputPath;
     auto& scan = static_cast<PreparedScan&>(prepared);
-    const auto result = pipeline_.finish(*scan.prepared, request, silentProgress());
+    // Safe points during inference too; the batch runner tells an interrupted case from a failed one.
+    const auto progress = interruptible(makeProgressReporter(ProgressStyle::Silent));
+    const auto result = pipeline_.finish(*scan.prepared, request, *progress);
     return {{"labels", result.sidecar["labels"]}, {"timings_seconds", result.sidecar["timings_seconds"]}};
   }
 

@@ -2,8 +2,11 @@
 
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
+#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/io/ImageReader.h"
+#include "skipseg/io/ImageWriter.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
 
 #include <spdlog/spdlog.h>
@@ -179,12 +182,24 @@ int runSegment(const cli::ParsedOptions& options) {
   }
   request.commandLine = given;
 
-  // Check the scan before loading models (seconds): a wrong path should fail at once.
+  // Outputs first (milliseconds), then the scan before loading models (seconds): a wrong path should fail
+  // at once, not after minutes of inference.
+  io::checkImageOutput(request.outputLabels);
+  if (!request.outputProbabilities.empty()) {
+    io::checkImageOutput(request.outputProbabilities);
+  }
+  if (request.sidecar != "-") {
+    checkOutputFile(request.sidecar.empty() ? segmentation::defaultSidecarPath(request.outputLabels) : request.sidecar);
+  }
+  if (!request.renderDirectory.empty()) {
+    checkOutputFolder(request.renderDirectory);
+  }
   for (const auto& input : request.inputs) {
     io::readImageInfo(input);
   }
   segmentation::SegmentationPipeline segmenter(models, pipeline);
-  auto progress = makeProgressReporter();
+  // Progress updates are safe points: SIGINT/SIGTERM during inference stop there, with nothing written.
+  auto progress = interruptible(makeProgressReporter());
   segmenter.run(request, *progress);
   return 0;
 }
