@@ -27,6 +27,7 @@ struct ParityCase {
   const char* channel;            ///< "CT" (CT normalisation from the plans' statistics) or "MR" (z-score)
   const char* configuration;      ///< "3d_fullres" or "2d"
   std::array<double, 3> spacing;  ///< the plans' target spacing (x y z mm): unlike the scan's, so resampling works
+  bool cropped;                   ///< whether the scan has a zero border to crop
 };
 
 std::ostream& operator<<(std::ostream& out, const ParityCase& parity) {
@@ -99,6 +100,7 @@ TEST_P(TrainingInferenceParity, CachedTrainingCaseEqualsWhatInferenceFeedsTheNet
   StageTimer timer;
   const auto inference = segmentation::prepareModelGridInput({image}, {}, model, "", false, timer);
   EXPECT_EQ(model.orientation, io::orientationCode(inference.nativeGeometry));
+  EXPECT_EQ(inference.cropped, parity.cropped);
   // ... is the cached training case, on the same grid, bit for bit.
   const auto cached = training::readCachedCase(output + "/cache/" + parity.configuration, "scan");
   ASSERT_TRUE(cached.geometry.sameGrid(inference.modelGrid, 1e-9))
@@ -125,12 +127,19 @@ INSTANTIATE_TEST_SUITE_P(
                    "totalsegmentator/example_seg.nii.gz",
                    "CT",
                    "3d_fullres",
-                   {{2.5, 2.5, 4.0}}},
-        // Anisotropic MR (0.78 x 0.78 x 6.5 mm, a negative y step): cropped to the brain, z-score, two-pass resampling.
-        ParityCase{
-            "pyradiomics/brain1_image.nrrd", "pyradiomics/brain1_label.nrrd", "MR", "3d_fullres", {{1.5, 1.5, 5.0}}},
+                   {{2.5, 2.5, 4.0}},
+                   false},
+        // Anisotropic MR (0.78 x 0.78 x 6.5 mm, a negative y step; zero columns at both sides, cropped): z-score,
+        // two-pass resampling.
+        ParityCase{"pyradiomics/brain2_image.nrrd",
+                   "pyradiomics/brain2_label.nrrd",
+                   "MR",
+                   "3d_fullres",
+                   {{1.5, 1.5, 5.0}},
+                   true},
         // 2D: the spacing across slices stays as scanned in training as at inference.
-        ParityCase{"pyradiomics/brain1_image.nrrd", "pyradiomics/brain1_label.nrrd", "MR", "2d", {{1.5, 1.5, 5.0}}}));
+        ParityCase{
+            "pyradiomics/brain2_image.nrrd", "pyradiomics/brain2_label.nrrd", "MR", "2d", {{1.5, 1.5, 5.0}}, true}));
 
 }  // namespace
 }  // namespace skipseg::programs
