@@ -35,11 +35,12 @@ Json ModelGridRecord::toJson() const {
 }
 
 Interpolation interpolationOf(const ModelDescription& model) {
-  if (model.interpolation != "bspline" && model.interpolation != "linear" && model.interpolation != "nearest") {
+  try {
+    return parseInterpolation(model.interpolation, "interpolation");
+  } catch (const Error&) {
     throw badInput(model.source,
                    "\"interpolation\" must be bspline, linear or nearest, not \"" + model.interpolation + "\"");
   }
-  return parseInterpolation(model.interpolation, "interpolation");
 }
 
 ModelGridCase prepareForModel(std::vector<FloatImage::Pointer> channels, const ModelDescription& model,

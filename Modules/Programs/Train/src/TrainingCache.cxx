@@ -22,7 +22,7 @@ using preprocessing::LabelImage;
 // Identifies what a cached case was made from: the same preprocessing (every choice the model records)
 // and the same, unchanged source files.
 Json cacheKey(const planning::DatasetCase& datasetCase, const planning::Dataset& dataset,
-              const ModelDescription& preprocessing) {
+              const ModelDescription& model) {
   Json files = Json::array();
   auto describe = [](const std::string& path) {
     std::error_code error;
@@ -39,11 +39,11 @@ Json cacheKey(const planning::DatasetCase& datasetCase, const planning::Dataset&
   for (const auto& label : dataset.labels) {
     labels.push_back(label.id);
   }
-  const Json model = preprocessing.toJson();
+  const Json recorded = model.toJson();
   Json key{{"cache_format", 2}, {"label_ids", labels}, {"files", files}};
   for (const char* choice :
        {"spatial_dims", "orientation", "spacing", "normalization", "crop_to_nonzero", "interpolation"}) {
-    key[choice] = model.at(choice);
+    key[choice] = recorded.at(choice);
   }
   return key;
 }
@@ -76,14 +76,14 @@ LabelImage::Pointer classIndicesOf(const VoxelBuffer& label, const planning::Dat
 // The case through the model-grid preprocessor that skipseg-segment uses: what the network trains on
 // is what it will be fed.
 training::TrainingCase preprocessCase(const planning::DatasetCase& datasetCase, const planning::Dataset& dataset,
-                                      const ModelDescription& preprocessing) {
+                                      const ModelDescription& model) {
   const planning::LoadedCase loaded = planning::loadCase(datasetCase);
   std::vector<FloatImage::Pointer> channels;
   for (std::size_t c = 0; c < loaded.image.channels; ++c) {
     channels.push_back(imageOf(loaded.image, c));
   }
-  auto prepared = preprocessing::prepareForModel(std::move(channels), preprocessing,
-                                                 classIndicesOf(loaded.label, datasetCase, dataset));
+  auto prepared =
+      preprocessing::prepareForModel(std::move(channels), model, classIndicesOf(loaded.label, datasetCase, dataset));
   training::TrainingCase result;
   result.id = datasetCase.id;
   result.channels = static_cast<std::int64_t>(prepared.voxels.channels);
@@ -119,8 +119,8 @@ ModelDescription preprocessingDescription(const planning::TrainingConfiguration&
 
 std::vector<training::TrainingCase> prepareTrainingCases(const planning::Dataset& dataset,
                                                          const std::vector<std::string>& ids,
-                                                         const ModelDescription& preprocessing,
-                                                         const std::string& cacheFolder, ProgressReporter& progress) {
+                                                         const ModelDescription& model, const std::string& cacheFolder,
+                                                         ProgressReporter& progress) {
   if (dataset.labels.size() > 255) {
     throw unsupported(dataset.source, "more than 255 labels");
   }
@@ -134,12 +134,12 @@ std::vector<training::TrainingCase> prepareTrainingCases(const planning::Dataset
   progress.start("preprocessing", std::to_string(ids.size()) + " cases");
   for (std::size_t n = 0; n < ids.size(); ++n) {
     const auto& datasetCase = dataset.findCase(ids[n]);
-    const Json key = cacheKey(datasetCase, dataset, preprocessing);
+    const Json key = cacheKey(datasetCase, dataset, model);
     if (training::cachedCaseIsCurrent(cacheFolder, datasetCase.id, key)) {
       cases.push_back(training::readCachedCase(cacheFolder, datasetCase.id));
       ++reused;
     } else {
-      cases.push_back(preprocessCase(datasetCase, dataset, preprocessing));
+      cases.push_back(preprocessCase(datasetCase, dataset, model));
       training::writeCachedCase(cacheFolder, cases.back(), key);
     }
     spdlog::debug("case {}: {} on the training grid", datasetCase.id, cases.back().geometry.describe());

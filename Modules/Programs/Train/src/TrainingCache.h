@@ -21,13 +21,13 @@ namespace skipseg::programs {
 ModelDescription preprocessingDescription(const planning::TrainingConfiguration& configuration,
                                           const planning::Dataset& dataset);
 
-/// The cases `ids` of `dataset`, prepared for `preprocessing` by the model-grid preprocessor (the one
+/// The cases `ids` of `dataset`, prepared for `model` by the model-grid preprocessor (the one
 /// skipseg-segment uses), from `cacheFolder` when current, else computed and stored there. Label ids
 /// become class indices in the order of dataset.labels.
 std::vector<training::TrainingCase> prepareTrainingCases(const planning::Dataset& dataset,
                                                          const std::vector<std::string>& ids,
-                                                         const ModelDescription& preprocessing,
-                                                         const std::string& cacheFolder, ProgressReporter& progress);
+                                                         const ModelDescription& model, const std::string& cacheFolder,
+                                                         ProgressReporter& progress);
 
 /// The orientation code ("RAS", "LPS", ...) shared by all cases of `dataset`'s training grids, or ""
 /// when they differ.
