@@ -26,7 +26,7 @@ segmentation::PipelineOptions pipelineOptions(const batch::WorkerSettings& setti
   options.inference.precision = optionValue(settings, "precision", "float32");
   options.inference.threads = std::atoi(optionValue(settings, "threads", "0").c_str());
   options.inference.overlap = std::atof(optionValue(settings, "overlap", "0.5").c_str());
-  options.inference.tileBatch = std::max(1, std::atoi(optionValue(settings, "tile-batch", "1").c_str()));
+  options.inference.tileBatch = std::max(0, std::atoi(optionValue(settings, "tile-batch", "0").c_str()));
   options.inference.mirror = optionValue(settings, "mirror", "off") == "all";
   options.largestComponent = segmentation::parseLargestComponent(optionValue(settings, "largest-component", "none"));
   options.minimumComponentMm3 = std::atof(optionValue(settings, "min-component-mm3", "0").c_str());
@@ -89,7 +89,8 @@ batch::WorkerType segmentWorkerType() {
   type.options.push_back(precision);
   type.options.push_back(option("threads", ParameterKind::Integer, "CPU threads per job (0: every core).", "0"));
   type.options.push_back(option("overlap", ParameterKind::Float, "Sliding-window tile overlap, in [0, 1).", "0.5"));
-  type.options.push_back(option("tile-batch", ParameterKind::Integer, "Tiles per forward pass.", "1"));
+  type.options.push_back(option("tile-batch", ParameterKind::Integer,
+                                "Tiles per forward pass (0: sized from the patch and device).", "0"));
   auto mirror = option("mirror", ParameterKind::Enumeration, "Test-time mirroring: off or all.", "off");
   mirror.choices = {"off", "all"};
   type.options.push_back(mirror);

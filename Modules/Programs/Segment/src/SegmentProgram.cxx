@@ -90,8 +90,9 @@ cli::ProgramDescription segmentProgramDescription() {
                               "Share of a patch that neighbouring sliding-window tiles have in common, in [0, 1).");
   overlap.defaultValue = "0.5";
   overlap.group = "Computation";
-  auto& tileBatch = program.add("tile-batch", ParameterKind::Integer, "Tiles per forward pass.");
-  tileBatch.defaultValue = "1";
+  auto& tileBatch = program.add("tile-batch", ParameterKind::Integer,
+                                "Tiles per forward pass (0: sized from the model's patch and the device).");
+  tileBatch.defaultValue = "0";
   tileBatch.group = "Computation";
   auto& mirror =
       program.add("mirror", ParameterKind::Enumeration,
@@ -149,8 +150,8 @@ int runSegment(const cli::ParsedOptions& options) {
   if (pipeline.inference.overlap < 0 || pipeline.inference.overlap >= 1) {
     throw usageError("--overlap must be in [0, 1)");
   }
-  if (pipeline.inference.tileBatch < 1) {
-    throw usageError("--tile-batch must be at least 1");
+  if (pipeline.inference.tileBatch < 0) {
+    throw usageError("--tile-batch must be 0 (automatic) or more");
   }
 
   std::vector<std::string> models = options.strings("model");
