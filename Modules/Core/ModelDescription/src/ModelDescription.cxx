@@ -147,6 +147,7 @@ ModelDescription ModelDescription::fromJson(const Json& json, const std::string&
     }
     description.mirrorAxes = json.value("mirror_axes", std::vector<int>{});
     description.cropToNonZero = json.value("crop_to_nonzero", false);
+    description.interpolation = json.value("interpolation", std::string("bspline"));
     if (json.contains("provenance")) {
       description.provenance = json.at("provenance");
     }
@@ -182,6 +183,7 @@ Json ModelDescription::toJson() const {
   json["labels"] = labelsJson;
   json["mirror_axes"] = mirrorAxes;
   json["crop_to_nonzero"] = cropToNonZero;
+  json["interpolation"] = interpolation;
   json["provenance"] = provenance;
   return json;
 }
@@ -208,6 +210,9 @@ void ModelDescription::validate() const {
     if (!(step > 0)) {
       throw badInput(source, "\"spacing\" entries must be positive");
     }
+  }
+  if (interpolation != "bspline" && interpolation != "linear" && interpolation != "nearest") {
+    throw badInput(source, "\"interpolation\" must be \"bspline\", \"linear\" or \"nearest\"");
   }
   if (output != "logits" && output != "probabilities") {
     throw badInput(source, "\"output\" must be \"logits\" or \"probabilities\"");

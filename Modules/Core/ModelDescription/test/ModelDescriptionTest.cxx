@@ -27,8 +27,25 @@ TEST(ModelDescription, JsonRoundTripKeepsEverything) {
   auto description = skipseg::ModelDescription::fromJson(skipseg::Json::parse(kFixtureJson), "model.pt");
   description.mirrorAxes = {0, 2};
   description.cropToNonZero = true;
+  description.interpolation = "linear";
   const auto again = skipseg::ModelDescription::fromJson(description.toJson(), "again");
   EXPECT_EQ(again.toJson(), description.toJson());
+  EXPECT_EQ(again.interpolation, "linear");
+  EXPECT_TRUE(again.cropToNonZero);
+}
+
+// Models written before the key existed were prepared with B-splines (the old fixed default).
+TEST(ModelDescription, InterpolationDefaultsToBSplineAndIsChecked) {
+  auto json = skipseg::Json::parse(kFixtureJson);
+  EXPECT_EQ(skipseg::ModelDescription::fromJson(json, "model.pt").interpolation, "bspline");
+  json["interpolation"] = "cubic";
+  try {
+    skipseg::ModelDescription::fromJson(json, "model.pt");
+    FAIL();
+  } catch (const skipseg::Error& error) {
+    EXPECT_EQ(error.code(), skipseg::ExitCode::BadInput);
+    EXPECT_STREQ(error.what(), "model.pt: \"interpolation\" must be \"bspline\", \"linear\" or \"nearest\"");
+  }
 }
 
 TEST(ModelDescription, BadAxisOrderNamesTheSource) {

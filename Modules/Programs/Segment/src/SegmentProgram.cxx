@@ -104,9 +104,11 @@ cli::ProgramDescription segmentProgramDescription() {
   mirror.defaultValue = "off";
   mirror.group = "Computation";
   auto& interpolation =
-      program.add("interpolation", ParameterKind::Enumeration, "Interpolation of the scan onto the model's grid.");
-  interpolation.choices = {"bspline", "linear", "nearest"};
-  interpolation.defaultValue = "bspline";
+      program.add("interpolation", ParameterKind::Enumeration,
+                  "Interpolation of the scan onto the model's grid: model (the one the model was trained with, "
+                  "bspline when it records none), bspline, linear or nearest.");
+  interpolation.choices = {"model", "bspline", "linear", "nearest"};
+  interpolation.defaultValue = "model";
   interpolation.group = "Computation";
   interpolation.advanced = true;
   auto& slab = program.add("slab-slices", ParameterKind::Integer,

@@ -255,7 +255,12 @@ int runTraining(const cli::ParsedOptions& options) {
       ids.push_back(id);
     }
   }
-  const auto prepared = prepareTrainingCases(dataset, ids, configuration, cacheFolder, *progress);
+  // The model's description fixes the preprocessing before any case is prepared: the cache and the
+  // model file cannot disagree.
+  ModelDescription description = preprocessingDescription(configuration, dataset);
+  const auto prepared = prepareTrainingCases(dataset, ids, description, cacheFolder, *progress);
+  // The cases kept their orientation; when they share one, inference reorients scans into it.
+  description.orientation = commonOrientation(prepared);
   auto training = std::make_shared<std::vector<training::TrainingCase>>();
   auto validation = std::make_shared<std::vector<training::TrainingCase>>();
   for (const auto& trainingCase : prepared) {
@@ -353,16 +358,7 @@ int runTraining(const cli::ParsedOptions& options) {
                std::chrono::duration<double>(std::chrono::steady_clock::now() - validationStart).count());
 
   // The model file skipseg-segment reads.
-  ModelDescription description;
-  description.spatialDims = configuration.spatialDims;
-  description.inChannels = inChannels;
-  description.axisOrder = "zyx";
-  description.orientation = commonOrientation(prepared);
-  description.spacing = configuration.spacing;
-  description.patchSize = configuration.patchSize;
-  description.normalization = configuration.normalization;
   description.output = "logits";
-  description.labels = dataset.labels;
   description.mirrorAxes.assign(mirrorAxes.begin(), mirrorAxes.end());
   description.provenance = Json{{"trained_with", "skipseg-train " + version()},
                                 {"dataset", dataset.source},

@@ -3,9 +3,7 @@
 #include "skipseg/core/Error.h"
 #include "skipseg/io/Orientation.h"
 #include "skipseg/planning/Fingerprint.h"
-#include "skipseg/preprocessing/Cropping.h"
-#include "skipseg/preprocessing/Normalization.h"
-#include "skipseg/preprocessing/Resampling.h"
+#include "skipseg/preprocessing/ModelGridPreprocessor.h"
 
 #include <spdlog/spdlog.h>
 
@@ -18,9 +16,13 @@ namespace fs = std::filesystem;
 namespace skipseg::programs {
 namespace {
 
-// Identifies what a cached case was made from: same settings and same, unchanged source files.
+using preprocessing::FloatImage;
+using preprocessing::LabelImage;
+
+// Identifies what a cached case was made from: the same preprocessing (every choice the model records)
+// and the same, unchanged source files.
 Json cacheKey(const planning::DatasetCase& datasetCase, const planning::Dataset& dataset,
-              const planning::TrainingConfiguration& configuration) {
+              const ModelDescription& model) {
   Json files = Json::array();
   auto describe = [](const std::string& path) {
     std::error_code error;
@@ -37,79 +39,88 @@ Json cacheKey(const planning::DatasetCase& datasetCase, const planning::Dataset&
   for (const auto& label : dataset.labels) {
     labels.push_back(label.id);
   }
-  Json normalization = Json::array();
-  for (const auto& spec : configuration.normalization) {
-    normalization.push_back(spec.toJson());
+  const Json recorded = model.toJson();
+  Json key{{"cache_format", 2}, {"label_ids", labels}, {"files", files}};
+  for (const char* choice :
+       {"spatial_dims", "orientation", "spacing", "normalization", "crop_to_nonzero", "interpolation"}) {
+    key[choice] = recorded.at(choice);
   }
-  return Json{{"cache_format", 1},
-              {"spacing", configuration.spacing},
-              {"normalization", normalization},
-              {"label_ids", labels},
-              {"files", files}};
+  return key;
 }
 
-training::TrainingCase preprocessCase(const planning::DatasetCase& datasetCase, const planning::Dataset& dataset,
-                                      const planning::TrainingConfiguration& configuration) {
-  using namespace preprocessing;
-  const planning::LoadedCase loaded = planning::loadCase(datasetCase);
-  const ImageGeometry& grid = loaded.image.geometry;
-  std::vector<FloatImage::Pointer> channels;
-  for (std::size_t c = 0; c < loaded.image.channels; ++c) {
-    auto image = makeFloatImage(grid);
-    std::copy_n(loaded.image.channel(c), grid.voxelCount(), image->GetBufferPointer());
-    channels.push_back(image);
-  }
-  std::map<int, LabelValue> classOf;
+FloatImage::Pointer imageOf(const VoxelBuffer& buffer, std::size_t channel) {
+  auto image = preprocessing::makeFloatImage(buffer.geometry);
+  std::copy_n(buffer.channel(channel), buffer.geometry.voxelCount(), image->GetBufferPointer());
+  return image;
+}
+
+// The case's label ids as class indices, in the order of dataset.labels.
+LabelImage::Pointer classIndicesOf(const VoxelBuffer& label, const planning::DatasetCase& datasetCase,
+                                   const planning::Dataset& dataset) {
+  std::map<int, preprocessing::LabelValue> classOf;
   for (std::size_t index = 0; index < dataset.labels.size(); ++index) {
-    classOf[dataset.labels[index].id] = static_cast<LabelValue>(index);
+    classOf[dataset.labels[index].id] = static_cast<preprocessing::LabelValue>(index);
   }
-  auto labels = makeLabelImage(grid);
-  for (std::size_t v = 0; v < grid.voxelCount(); ++v) {
-    const auto found = classOf.find(static_cast<int>(loaded.label.values[v]));
+  auto labels = preprocessing::makeLabelImage(label.geometry);
+  for (std::size_t v = 0; v < label.geometry.voxelCount(); ++v) {
+    const auto found = classOf.find(static_cast<int>(label.values[v]));
     if (found == classOf.end()) {
       throw badInput(datasetCase.labelPath, "case " + datasetCase.id + ": label value " +
-                                                std::to_string(loaded.label.values[v]) + " is not in the plans");
+                                                std::to_string(label.values[v]) + " is not in the plans");
     }
     labels->GetBufferPointer()[v] = found->second;
   }
-  // Crop to the region where any channel is non-zero (nnU-Net's rule), then normalise, then resample.
-  CropRegion region = nonZeroRegion(*channels[0]);
-  for (std::size_t c = 1; c < channels.size(); ++c) {
-    region = unionOf(region, nonZeroRegion(*channels[c]));
+  return labels;
+}
+
+// The case through the model-grid preprocessor that skipseg-segment uses: what the network trains on
+// is what it will be fed.
+training::TrainingCase preprocessCase(const planning::DatasetCase& datasetCase, const planning::Dataset& dataset,
+                                      const ModelDescription& model) {
+  const planning::LoadedCase loaded = planning::loadCase(datasetCase);
+  std::vector<FloatImage::Pointer> channels;
+  for (std::size_t c = 0; c < loaded.image.channels; ++c) {
+    channels.push_back(imageOf(loaded.image, c));
   }
-  ResampleOptions resample;
+  auto prepared =
+      preprocessing::prepareForModel(std::move(channels), model, classIndicesOf(loaded.label, datasetCase, dataset));
   training::TrainingCase result;
   result.id = datasetCase.id;
-  result.channels = static_cast<std::int64_t>(channels.size());
-  for (std::size_t c = 0; c < channels.size(); ++c) {
-    auto cropped = crop(*channels[c], region);
-    const auto& spec =
-        configuration.normalization.size() == 1 ? configuration.normalization[0] : configuration.normalization.at(c);
-    normalizeIntensities(*cropped, spec);
-    auto resampled = resampleToSpacing(*cropped, configuration.spacing, resample);
-    result.geometry = geometryOf(*resampled);
-    const std::size_t count = result.geometry.voxelCount();
-    result.image.insert(result.image.end(), resampled->GetBufferPointer(), resampled->GetBufferPointer() + count);
-  }
-  auto resampledLabels = resampleLabelsToSpacing(*crop(*labels, region), configuration.spacing, resample);
-  if (!geometryOf(*resampledLabels).sameGrid(result.geometry)) {
-    throw internalError("case " + datasetCase.id + ": resampled image and label grids differ");
-  }
+  result.channels = static_cast<std::int64_t>(prepared.voxels.channels);
+  result.geometry = prepared.record.modelGrid;
   const auto& size = result.geometry.size;
   result.shape = {static_cast<std::int64_t>(size[2]), static_cast<std::int64_t>(size[1]),
                   static_cast<std::int64_t>(size[0])};
+  result.image = std::move(prepared.voxels.values);
   result.labels.resize(result.geometry.voxelCount());
-  std::transform(resampledLabels->GetBufferPointer(), resampledLabels->GetBufferPointer() + result.labels.size(),
-                 result.labels.begin(), [](LabelValue value) { return static_cast<std::uint8_t>(value); });
+  const auto* classes = prepared.labels->GetBufferPointer();
+  std::transform(classes, classes + result.labels.size(), result.labels.begin(),
+                 [](preprocessing::LabelValue value) { return static_cast<std::uint8_t>(value); });
   return result;
 }
 
 }  // namespace
 
+ModelDescription preprocessingDescription(const planning::TrainingConfiguration& configuration,
+                                          const planning::Dataset& dataset) {
+  ModelDescription description;
+  description.spatialDims = configuration.spatialDims;
+  description.inChannels = static_cast<int>(dataset.channelNames.size());
+  description.axisOrder = "zyx";
+  description.spacing = configuration.spacing;
+  description.patchSize = configuration.patchSize;
+  description.normalization = configuration.normalization;
+  description.cropToNonZero = true;       // nnU-Net's rule: the body's box, the same at inference
+  description.interpolation = "bspline";  // nnU-Net's order 3
+  description.labels = dataset.labels;
+  description.source = dataset.source;
+  return description;
+}
+
 std::vector<training::TrainingCase> prepareTrainingCases(const planning::Dataset& dataset,
                                                          const std::vector<std::string>& ids,
-                                                         const planning::TrainingConfiguration& configuration,
-                                                         const std::string& cacheFolder, ProgressReporter& progress) {
+                                                         const ModelDescription& model, const std::string& cacheFolder,
+                                                         ProgressReporter& progress) {
   if (dataset.labels.size() > 255) {
     throw unsupported(dataset.source, "more than 255 labels");
   }
@@ -123,12 +134,12 @@ std::vector<training::TrainingCase> prepareTrainingCases(const planning::Dataset
   progress.start("preprocessing", std::to_string(ids.size()) + " cases");
   for (std::size_t n = 0; n < ids.size(); ++n) {
     const auto& datasetCase = dataset.findCase(ids[n]);
-    const Json key = cacheKey(datasetCase, dataset, configuration);
+    const Json key = cacheKey(datasetCase, dataset, model);
     if (training::cachedCaseIsCurrent(cacheFolder, datasetCase.id, key)) {
       cases.push_back(training::readCachedCase(cacheFolder, datasetCase.id));
       ++reused;
     } else {
-      cases.push_back(preprocessCase(datasetCase, dataset, configuration));
+      cases.push_back(preprocessCase(datasetCase, dataset, model));
       training::writeCachedCase(cacheFolder, cases.back(), key);
     }
     spdlog::debug("case {}: {} on the training grid", datasetCase.id, cases.back().geometry.describe());

@@ -1,30 +1,16 @@
-#include "ModelGridPreprocessing.h"
+#include "skipseg/segmentation/ModelGridPreprocessing.h"
 
 #include "skipseg/core/Error.h"
 #include "skipseg/io/Geometry.h"
 #include "skipseg/io/Orientation.h"
-#include "skipseg/preprocessing/Cropping.h"
-#include "skipseg/preprocessing/Normalization.h"
+#include "skipseg/preprocessing/ModelGridPreprocessor.h"
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <cstring>
-
 namespace skipseg::segmentation {
-namespace {
-
-const NormalizationSpec* normalizationFor(const ModelDescription& model, std::size_t channel) {
-  if (model.normalization.empty()) {
-    return nullptr;
-  }
-  return model.normalization.size() == 1 ? &model.normalization.front() : &model.normalization.at(channel);
-}
-
-}  // namespace
 
 ModelGridInput prepareModelGridInput(const std::vector<std::string>& inputs, const io::ReadOptions& readOptions,
-                                     const ModelDescription& model, preprocessing::Interpolation interpolation,
+                                     const ModelDescription& model, const std::string& interpolation,
                                      bool keepNativeImage, StageTimer& timer) {
   if (inputs.empty()) {
     throw usageError("--input is required (see --help)");
@@ -55,45 +41,17 @@ ModelGridInput prepareModelGridInput(const std::vector<std::string>& inputs, con
   timer.stop();
 
   timer.start("preprocess");
-  if (!model.orientation.empty()) {
-    for (auto& channel : channels) {
-      channel = io::reorient(channel.GetPointer(), model.orientation);
-    }
+  ModelDescription prepared = model;
+  if (!interpolation.empty() && interpolation != "model") {
+    preprocessing::parseInterpolation(interpolation, "interpolation");  // a usage error when unknown
+    prepared.interpolation = interpolation;                             // the user's choice over the model's
   }
-  if (model.cropToNonZero) {
-    auto region = preprocessing::nonZeroRegion(*channels.front());
-    for (std::size_t c = 1; c < channels.size(); ++c) {
-      region = preprocessing::unionOf(region, preprocessing::nonZeroRegion(*channels[c]));
-    }
-    if (!region.coversWhole()) {
-      for (auto& channel : channels) {
-        channel = preprocessing::crop(*channel, region);
-      }
-      result.cropped = true;
-    }
-  }
-  std::array<double, 3> targetSpacing = model.spacing;
-  if (model.spatialDims == 2) {
-    // A 2D model sees slices along k: their spacing across slices stays as scanned.
-    targetSpacing[2] = channels.front()->GetSpacing()[2];
-  }
-  preprocessing::ResampleOptions resampleOptions;
-  resampleOptions.interpolation = interpolation;
-  for (auto& channel : channels) {
-    channel = preprocessing::resampleToSpacing(*channel, targetSpacing, resampleOptions);
-  }
-  result.modelGrid = io::geometryOf(channels.front().GetPointer());
-  result.voxels = VoxelBuffer(result.modelGrid, channels.size());
-  const std::size_t voxelCount = result.modelGrid.voxelCount();
-  for (std::size_t c = 0; c < channels.size(); ++c) {
-    float* destination = result.voxels.channel(c);
-    std::memcpy(destination, channels[c]->GetBufferPointer(), voxelCount * sizeof(float));
-    channels[c] = nullptr;  // free as we go: only the buffer is needed from here on
-    if (const NormalizationSpec* spec = normalizationFor(model, c)) {
-      preprocessing::normalizeIntensities(destination, voxelCount, *spec);
-    }
-  }
-  spdlog::info("model grid: {}, orientation {}{}", result.modelGrid.describe(), io::orientationCode(result.modelGrid),
+  auto modelGrid = preprocessing::prepareForModel(std::move(channels), prepared);
+  result.modelGrid = modelGrid.record.modelGrid;
+  result.cropped = modelGrid.record.cropped();
+  result.voxels = std::move(modelGrid.voxels);
+  spdlog::info("model grid: {}, orientation {}, {} interpolation{}", result.modelGrid.describe(),
+               modelGrid.record.orientation, prepared.interpolation,
                result.cropped ? ", cropped to the non-zero box" : "");
   timer.stop();
   return result;

@@ -1,7 +1,7 @@
 #include "skipseg/segmentation/SegmentationPipeline.h"
+#include "skipseg/segmentation/ModelGridPreprocessing.h"
 
 #include "CaseOutputs.h"
-#include "ModelGridPreprocessing.h"
 
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
@@ -118,8 +118,7 @@ void PreparedCaseDeleter::operator()(PreparedCase* prepared) const {
 PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const {
   PreparedCasePtr prepared(new PreparedCase);
   prepared->modelInput =
-      prepareModelGridInput(request.inputs, request.read, description(),
-                            preprocessing::parseInterpolation(impl_->options.interpolation, "--interpolation"),
+      prepareModelGridInput(request.inputs, request.read, description(), impl_->options.interpolation,
                             !request.renderDirectory.empty(), prepared->timer);
   return prepared;
 }

@@ -50,9 +50,12 @@ struct ModelDescription {
   std::string output = "logits";                 ///< "logits" or "probabilities"
   std::vector<LabelInfo> labels;                 ///< output channel c has label labels[c].id
   std::vector<int> mirrorAxes;                   ///< spatial tensor axes that test-time mirroring may flip
-  /// Crop the scan to its non-zero bounding box before resampling (nnU-Net's preprocessing); the
-  /// labels outside the box are background.
+  /// Crop the scan to its non-zero bounding box before normalising and resampling (nnU-Net's
+  /// preprocessing); the labels outside the box are background.
   bool cropToNonZero = false;
+  /// Interpolation of the scan onto the model's grid: "bspline" (cubic, nnU-Net's order 3), "linear"
+  /// or "nearest". Models that record none were made for B-splines.
+  std::string interpolation = "bspline";
   std::string source;                ///< where it came from (file path), for logs and errors
   Json provenance = Json::object();  ///< trained on what, when, with which SkipSeg version
 

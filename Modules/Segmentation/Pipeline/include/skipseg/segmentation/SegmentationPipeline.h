@@ -27,7 +27,8 @@ enum class LargestComponent { None, PerLabel, Foreground };
 
 struct PipelineOptions {
   inference::InferenceOptions inference;
-  std::string interpolation = "bspline";  ///< image resampling to the model grid: nearest|linear|bspline
+  /// Image resampling to the model grid: nearest|linear|bspline; empty or "model": the model's own.
+  std::string interpolation;
   LargestComponent largestComponent = LargestComponent::None;
   double minimumComponentMm3 = 0.0;  ///< remove components smaller than this (0: keep all)
   bool fillHoles = false;

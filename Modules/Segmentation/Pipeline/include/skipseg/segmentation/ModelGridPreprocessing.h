@@ -1,11 +1,12 @@
 #pragma once
-// Internal: from scan files to the normalised tensor-ready buffer in the model's grid.
+// From scan files to exactly what the network is fed: the channels read, then prepared by the one
+// model-grid preprocessor that skipseg-train's cache uses too (SkipSegPreprocessing). Public so that
+// tests can compare what inference feeds a network with what training cached.
 #include "skipseg/core/ModelDescription.h"
 #include "skipseg/core/StageTimer.h"
 #include "skipseg/core/VoxelBuffer.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageTypes.h"
-#include "skipseg/preprocessing/Resampling.h"
 
 #include <string>
 #include <vector>
@@ -20,10 +21,12 @@ struct ModelGridInput {
   bool cropped = false;
 };
 
-/// Reads every channel (timed as "read"), then reorients, crops, resamples and normalises them
-/// (timed as "preprocess"). Channels must share one grid (BadInput naming the odd file).
+/// Reads every channel (timed as "read"), then prepares them for `model` (timed as "preprocess"):
+/// reorient, crop to non-zero, normalise, resample. `interpolation` ("bspline", "linear", "nearest")
+/// replaces the model's; empty or "model" keeps it. Channels must share one grid (BadInput naming
+/// the odd file).
 ModelGridInput prepareModelGridInput(const std::vector<std::string>& inputs, const io::ReadOptions& readOptions,
-                                     const ModelDescription& model, preprocessing::Interpolation interpolation,
+                                     const ModelDescription& model, const std::string& interpolation,
                                      bool keepNativeImage, StageTimer& timer);
 
 }  // namespace skipseg::segmentation
