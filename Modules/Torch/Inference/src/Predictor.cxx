@@ -50,6 +50,11 @@ std::string contractDifference(const ModelDescription& first, const ModelDescrip
     return "axis_order";
   if (candidate.orientation != first.orientation)
     return "orientation";
+  // The first model's preprocessing prepares the image for all: these must agree too.
+  if (candidate.cropToNonZero != first.cropToNonZero)
+    return "crop_to_nonzero";
+  if (candidate.interpolation != first.interpolation)
+    return "interpolation";
   for (std::size_t axis = 0; axis < 3; ++axis) {
     if (std::abs(candidate.spacing[axis] - first.spacing[axis]) > 1e-6)
       return "spacing";

@@ -5,7 +5,9 @@
 
 #include "skipseg/core/Error.h"
 #include "skipseg/inference/SlidingWindow.h"
+#include "skipseg/model/NnUNetImport.h"
 #include "skipseg/model/SegmentationModel.h"
+#include "skipseg/model/SkipSegModelFile.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
@@ -251,6 +253,25 @@ TEST(Predictor, ModelsWithDifferentPreprocessingAreNotEnsembled) {
   std::string message;
   EXPECT_EQ(codeOf([&] { Predictor::create({folder, modelPath}, cpuOptions()); }, &message), ExitCode::BadInput);
   EXPECT_EQ(message.rfind(modelPath + ": cannot be ensembled", 0), 0u) << message;
+}
+
+TEST(Predictor, ModelsPreparedWithAnotherCropOrInterpolationAreNotEnsembled) {
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  testing::TemporaryDirectory scratch;
+  auto imported = model::importNnUNetFolder(folder);
+  for (const std::string difference : {"crop_to_nonzero", "interpolation"}) {
+    auto description = imported.front().description;
+    if (difference == "crop_to_nonzero") {
+      description.cropToNonZero = !description.cropToNonZero;
+    } else {
+      description.interpolation = description.interpolation == "linear" ? "bspline" : "linear";
+    }
+    const std::string path = scratch.file(difference + ".ssm");
+    model::saveSkipSegModel(path, *imported.front().network, description);
+    std::string message;
+    EXPECT_EQ(codeOf([&] { Predictor::create({folder, path}, cpuOptions()); }, &message), ExitCode::BadInput);
+    EXPECT_NE(message.find("different " + difference), std::string::npos) << message;
+  }
 }
 
 TEST(Predictor, WrongChannelCountIsBadInput) {
