@@ -5,6 +5,7 @@
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/JsonFile.h"
+#include "skipseg/core/Logging.h"
 #include "skipseg/core/ModelDescription.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/core/Version.h"
@@ -16,7 +17,6 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -28,26 +28,6 @@ namespace fs = std::filesystem;
 
 namespace skipseg::programs {
 namespace {
-
-// Also logs into OUTPUT/training.log for as long as the run lasts.
-class LogFileSink {
- public:
-  explicit LogFileSink(const std::string& path) {
-    try {
-      sink_ = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, false);
-    } catch (const spdlog::spdlog_ex& error) {
-      throw outputFailed(path, error.what());
-    }
-    spdlog::default_logger()->sinks().push_back(sink_);
-  }
-  ~LogFileSink() {
-    auto& sinks = spdlog::default_logger()->sinks();
-    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
-  }
-
- private:
-  spdlog::sink_ptr sink_;
-};
 
 int log2Floor(int value) {
   int result = 0;
@@ -177,7 +157,8 @@ int runTraining(const cli::ParsedOptions& options) {
   if (error) {
     throw outputFailed(output, "cannot create the folder: " + error.message());
   }
-  LogFileSink logFile((fs::path(output) / "training.log").string());
+  // At info level whatever the console shows, and current while training goes on.
+  ScopedLogFile logFile((fs::path(output) / "training.log").string(), LogLevel::Info);
   const std::string architecture = options.string("network");
   const int epochs = static_cast<int>(options.integer("epochs"));
   const int iterations = static_cast<int>(options.integer("iterations"));
