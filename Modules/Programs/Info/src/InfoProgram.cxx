@@ -112,10 +112,13 @@ cli::ProgramDescription infoProgramDescription() {
   auto& input = description.add("input", cli::ParameterKind::InputImage,
                                 "Image file (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd), DICOM file or DICOM folder.");
   input.positionalIndex = 0;
+  input.placeholder = "IMAGE";
   input.required = true;
   input.label = "Input image";
-  description.add("series", cli::ParameterKind::String,
-                  "DICOM only: the SeriesInstanceUID to describe when the folder holds several series.");
+  description
+      .add("series", cli::ParameterKind::String,
+           "DICOM only: the SeriesInstanceUID to describe when the folder holds several series.")
+      .placeholder = "UID";
   description.add("allow-uneven-spacing", cli::ParameterKind::Flag,
                   "DICOM only: accept unevenly spaced slices, resampled linearly onto a regular grid (logged).");
   return description;

@@ -6,6 +6,7 @@
 #include "skipseg/programs/SegmentProgram.h"
 #include "skipseg/testing/RunProgram.h"
 #include "skipseg/testing/SlicerInvocation.h"
+#include "skipseg/testing/SlicerSchema.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
@@ -140,6 +141,14 @@ TEST(SegmentProgram, RunsExactlyAsSlicerWouldWithNrrdInAndOut) {
   const auto result = runProgram("skipseg-segment", arguments);
   ASSERT_EQ(result.exitCode, 0) << result.standardError;
   expectOnTheScan(output, scan);
+}
+
+TEST(SegmentProgram, XmlValidatesAgainstSlicersSchemaWithHumanLabels) {
+  const auto result = runProgram("skipseg-segment", {"--xml"});
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  EXPECT_NE(result.standardOutput.find("<label>Tile batch</label>"), std::string::npos);
+  EXPECT_EQ(result.standardOutput.find("<label>tile-batch</label>"), std::string::npos);
+  SKIPSEG_EXPECT_VALID_SLICER_XML(result.standardOutput);
 }
 
 TEST(SegmentProgram, XmlDescribesInputScalarAndOutputLabelImages) {

@@ -326,21 +326,26 @@ cli::ProgramDescription trainProgramDescription() {
   auto& plans = description.add("plans", cli::ParameterKind::InputFile, "The plans file written by skipseg-plan.");
   plans.required = true;
   plans.positionalIndex = 0;
+  plans.placeholder = "PLANS";
   plans.fileExtensions = {".json"};
-  description.add("configuration", cli::ParameterKind::String, "Configuration of the plans: 3d_fullres or 2d.")
-      .defaultValue = "3d_fullres";
-  description
-      .add("fold", cli::ParameterKind::String,
-           "Cross-validation fold (0..K-1), or all (train and validate on every case).")
-      .defaultValue = "0";
+  auto& configuration =
+      description.add("configuration", cli::ParameterKind::String, "Configuration of the plans: 3d_fullres or 2d.");
+  configuration.defaultValue = "3d_fullres";
+  configuration.placeholder = "NAME";
+  auto& fold = description.add("fold", cli::ParameterKind::String,
+                               "Cross-validation fold (0..K-1), or all (train and validate on every case).");
+  fold.defaultValue = "0";
+  fold.placeholder = "K";
   auto& output =
       description.add("output", cli::ParameterKind::OutputDirectory, "Folder for the model, checkpoints and logs.");
   output.required = true;
   auto& network = description.add("network", cli::ParameterKind::Enumeration, "Architecture to train.");
   network.choices = nn::registeredArchitectures();  // whatever the network registry builds
   network.defaultValue = "nnunet";
-  description.add("network-options", cli::ParameterKind::String,
-                  "JSON object (text or file) merged into the network configuration, e.g. {\"norm\": \"batch\"}.");
+  description
+      .add("network-options", cli::ParameterKind::String,
+           "JSON object (text or file) merged into the network configuration, e.g. {\"norm\": \"batch\"}.")
+      .placeholder = "JSON";
   description.add("epochs", cli::ParameterKind::Integer, "Epochs to train.").defaultValue = "100";
   description.add("iterations", cli::ParameterKind::Integer, "Training batches per epoch.").defaultValue = "250";
   description.add("validation-iterations", cli::ParameterKind::Integer, "Validation batches per epoch (pseudo Dice).")
@@ -352,14 +357,18 @@ cli::ProgramDescription trainProgramDescription() {
   optimizer.defaultValue = "sgd";
   description.add("learning-rate", cli::ParameterKind::Float,
                   "Initial learning rate (default 0.01 for sgd, 0.001 for adamw).");
-  description
-      .add("mirror-axes", cli::ParameterKind::String,
-           "Tensor axes (z=0, y=1, x=2 for 3D) flipped in augmentation and test-time mirroring: all, none or a "
-           "list such as 0,1. Leave out the left-right axis when labels are lateral (left/right structures).")
-      .defaultValue = "all";
+  auto& mirrorAxes =
+      description.add("mirror-axes", cli::ParameterKind::String,
+                      "Tensor axes (z=0, y=1, x=2 for 3D) flipped in augmentation and test-time mirroring: all, none "
+                      "or a list such as 0,1. Leave out the left-right axis when labels are lateral (left/right "
+                      "structures).");
+  mirrorAxes.defaultValue = "all";
+  mirrorAxes.placeholder = "AXES";
   description.add("seed", cli::ParameterKind::Integer,
                   "Seed of initialisation, sampling and augmentation (default: the plans').");
-  description.add("device", cli::ParameterKind::String, "auto, cpu, cuda or cuda:N.").defaultValue = "auto";
+  auto& device = description.add("device", cli::ParameterKind::String, "auto, cpu, cuda or cuda:N.");
+  device.defaultValue = "auto";
+  device.placeholder = "DEVICE";
   description.add("threads", cli::ParameterKind::Integer, "Background threads preparing batches (0: none).")
       .defaultValue = "2";
   description
@@ -371,7 +380,8 @@ cli::ProgramDescription trainProgramDescription() {
                   "Continue from OUTPUT/checkpoint_latest.pt exactly where it stopped.");
   description.add("no-mixed-precision", cli::ParameterKind::Flag,
                   "On CUDA, train in float32 instead of bfloat16 autocast.");
-  description.add("cache", cli::ParameterKind::String, "Folder of the preprocessing cache (default OUTPUT/cache).");
+  description.add("cache", cli::ParameterKind::String, "Folder of the preprocessing cache (default OUTPUT/cache).")
+      .placeholder = "DIR";
   for (auto& parameter : description.parameters) {
     parameter.slicer = false;  // training is a command-line task
   }
