@@ -21,8 +21,13 @@ void CaseOutputs::writeLabels(const io::LabelImage& labels, const std::string& p
   files_.push_back(path);
 }
 
-void CaseOutputs::writeProbabilities(const VoxelBuffer& probabilities, const std::string& path) {
-  io::writeMultiChannelImage(probabilities, path);
+void CaseOutputs::writeProbabilities(const VoxelBuffer& probabilities, const std::string& path,
+                                     const std::vector<io::ComponentLabel>& labels) {
+  const std::string labelsFile = io::componentLabelsSidecarPath(path);
+  if (!labelsFile.empty()) {
+    files_.push_back(labelsFile);  // removed with the case should the image be written and the list not
+  }
+  io::writeMultiChannelImage(probabilities, path, labels);
   files_.push_back(path);
 }
 
