@@ -36,13 +36,15 @@ std::string helpText(const ProgramDescription& description) {
       positional[parameter.positionalIndex] = &parameter;
     }
   }
+  // The usual form: what is required (also what is required unless another option is given) bare.
+  const auto usual = [](const Parameter& parameter) { return parameter.required || !parameter.requiredUnless.empty(); };
   for (const auto& entry : positional) {
-    text << " " << (entry.second->required ? "" : "[") << placeholderOf(*entry.second)
-         << (entry.second->required ? "" : "]");
+    const bool bare = usual(*entry.second);
+    text << " " << (bare ? "" : "[") << placeholderOf(*entry.second) << (bare ? "" : "]");
   }
   // Required options that have no position are part of the usage line too.
   for (const auto& parameter : description.parameters) {
-    if (parameter.required && parameter.positionalIndex < 0) {
+    if (usual(parameter) && parameter.positionalIndex < 0) {
       const std::string value = placeholderOf(parameter);
       text << " --" << parameter.name << (value.empty() ? "" : " " + value);
     }

@@ -53,7 +53,8 @@ TEST(RunProgram, HelpNamesValuesAndMarksRequiredOptions) {
   testing::internal::CaptureStdout();
   skipseg::cli::runProgram(description, {"--help"}, [](const skipseg::cli::ParsedOptions&) { return 0; });
   const std::string help = testing::internal::GetCapturedStdout();
-  EXPECT_EQ(help.rfind("Usage: skipseg-example FILE --output DIR [options]\n", 0), 0u) << help;
+  // Required, and required-unless-another-option, options are the usual form: bare in the usage line.
+  EXPECT_EQ(help.rfind("Usage: skipseg-example FILE --output DIR --summary FILE [options]\n", 0), 0u) << help;
   EXPECT_NE(help.find("  --output DIR  (required)\n"), std::string::npos) << help;
   EXPECT_NE(help.find("  --series UID\n"), std::string::npos) << help;
   EXPECT_NE(help.find("  --summary FILE  (required unless --merge)\n"), std::string::npos) << help;

@@ -240,7 +240,7 @@ cli::ProgramDescription evaluateProgramDescription() {
   reference.label = "Reference labels";
   reference.positionalIndex = 0;
   reference.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
-  reference.placeholder = "FILE|DIR";
+  reference.placeholder = "REFERENCE";  // a label image or a folder of them
   reference.requiredUnless = "--statistics";
   auto& prediction = program.add("prediction", ParameterKind::InputLabelMap,
                                  "Predicted label image, or a folder of them (same case names as --reference).");
@@ -248,7 +248,7 @@ cli::ProgramDescription evaluateProgramDescription() {
   prediction.label = "Predicted labels";
   prediction.positionalIndex = 1;
   prediction.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
-  prediction.placeholder = "FILE|DIR";
+  prediction.placeholder = "PREDICTION";
   prediction.requiredUnless = "--statistics";
   auto& output =
       program.add("output", ParameterKind::OutputFile, "Report to write: .json or .csv (written atomically).");
@@ -269,7 +269,7 @@ cli::ProgramDescription evaluateProgramDescription() {
       "Names for the labels: a JSON {\"1\": \"spleen\", ...}, a skipseg.json model description, or a colour "
       "table (\"id name r g b a\" lines, 3D Slicer .ctbl).");
   names.positionalIndex = 3;
-  names.placeholder = "FILE";  // the last position: Slicer may leave it out
+  names.placeholder = "NAMES";  // the last position: Slicer may leave it out
   names.fileExtensions = {".json", ".ctbl", ".txt"};
   auto& tolerance = program.add("tolerance", ParameterKind::Float, "Tolerance of the normalised surface Dice, in mm.");
   tolerance.defaultValue = "1";
