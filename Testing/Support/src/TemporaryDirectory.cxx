@@ -33,9 +33,14 @@ std::string TemporaryDirectory::file(const std::string& name) const {
 }
 
 std::string TemporaryDirectory::listing() const {
+  return listingOf(path_);
+}
+
+std::string TemporaryDirectory::listingOf(const std::string& folder) {
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(path_)) {
-    names.push_back(entry.path().filename().string());
+  std::error_code error;
+  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    names.push_back(it->path().filename().string());
   }
   std::sort(names.begin(), names.end());
   std::string joined;

@@ -9,6 +9,7 @@
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Logging.h"
+#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/core/Version.h"
 
@@ -76,6 +77,11 @@ int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers) {
     throw usageError("--jobs must be between 1 and 256, not " + std::to_string(jobs));
   }
   const std::string outputFolder = options.string("output-dir");
+  // Before fingerprinting the model and listing the cases: a wrong output place fails at once.
+  checkOutputFolder(outputFolder);
+  if (options.has("summary")) {
+    checkOutputFile(options.string("summary"));
+  }
 
   WorkerSettings workerSettings;
   workerSettings.model = model;

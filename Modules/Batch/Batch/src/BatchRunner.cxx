@@ -3,6 +3,7 @@
 #include "skipseg/batch/Journal.h"
 #include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/Logging.h"
 
 #include <atomic>
@@ -122,6 +123,9 @@ class BatchRun {
     for (auto& thread : slots) {
       thread.join();
     }
+    // SIGINT/SIGTERM: the cases in progress were rolled back (their outputs removed, no journal line); the
+    // finished ones are in the journal, and a rerun goes on from there.
+    throwIfInterrupted();
     progress_.finish();
     if (fatal_) {
       std::rethrow_exception(fatal_);
@@ -146,14 +150,14 @@ class BatchRun {
     bool loaderFinished = false;
 
     std::thread loader([&] {
-      while (!stopping_) {
+      while (!stopping()) {
         {
           // Claim the next case only when the previous one was taken: at most two cases per slot in memory.
           std::unique_lock<std::mutex> lock(mutex);
           changed.wait(lock, [&] { return !waiting.has_value() || stopping_; });
         }
         const std::size_t index = next_++;
-        if (index >= cases_.size() || stopping_) {
+        if (index >= cases_.size() || stopping()) {
           break;
         }
         std::optional<LoadedCase> loaded = prepare(*worker, index);
@@ -181,7 +185,7 @@ class BatchRun {
         waiting.reset();
         changed.notify_all();
       }
-      if (!stopping_) {
+      if (!stopping()) {
         compute(*worker, *current);
       }
     }
@@ -238,6 +242,9 @@ class BatchRun {
         throw internalError("the worker finished without writing " + output);
       }
     } catch (const std::exception& failure) {
+      if (pendingInterrupt() != 0) {
+        return;  // interrupted, not failed: the case's outputs were rolled back and it stays to do
+      }
       error = describeFailure(failure);
     }
     loaded.prepared.reset();  // free the case before the next one is taken
@@ -246,12 +253,15 @@ class BatchRun {
   }
 
   void finish(const LoadedCase& loaded, const std::string& status, const std::string& error, const Json& details) {
+    if (status == "failed" && pendingInterrupt() != 0) {
+      return;  // most likely a consequence of the signal: not recorded, the rerun does the case
+    }
     const CaseSpec& spec = cases_[loaded.index];
     const double process = loaded.processSeconds;
     JournalEntry entry;
     entry.caseId = spec.id;
     entry.input = spec.input;
-    entry.output = outputs_[loaded.index];
+    entry.output = canonicalOutputPath(outputs_[loaded.index]);
     entry.inputFingerprint = loaded.inputFingerprint;
     entry.modelFingerprint = settings_.modelFingerprint;
     entry.optionsFingerprint = settings_.optionsFingerprint;
@@ -276,7 +286,7 @@ class BatchRun {
     CaseResult result;
     result.caseId = spec.id;
     result.input = spec.input;
-    result.output = entry.output;
+    result.output = outputs_[loaded.index];
     result.status = status;
     result.error = error;
     result.redoReason = loaded.redoReason;
@@ -319,6 +329,8 @@ class BatchRun {
     }
     progress_.update(cases_.empty() ? 1.0 : static_cast<double>(finished) / cases_.size(), status);
   }
+
+  bool stopping() const { return stopping_ || pendingInterrupt() != 0; }
 
   void stopWith(std::exception_ptr error) {
     std::lock_guard<std::mutex> lock(reportMutex_);

@@ -89,8 +89,8 @@ std::string utcTimestamp() {
 Journal::Journal(const std::string& folder, const std::string& fileName) {
   std::error_code error;
   fs::create_directories(folder, error);
-  if (!fs::is_directory(folder, error)) {
-    throw outputFailed(folder, "cannot create the output folder");
+  if (error || !fs::is_directory(folder)) {
+    throw outputFailed(folder, "cannot create the output folder" + (error ? ": " + error.message() : std::string()));
   }
   std::vector<fs::path> journals;
   for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
@@ -165,6 +165,12 @@ void Journal::append(const JournalEntry& entry) {
   remember(entry);
 }
 
+std::string canonicalOutputPath(const std::string& path) {
+  std::error_code error;
+  const fs::path canonical = fs::weakly_canonical(fs::absolute(path, error), error);
+  return error ? fs::absolute(path).lexically_normal().string() : canonical.string();
+}
+
 std::string redoReason(const JournalEntry* entry, const std::string& inputFingerprint,
                        const std::string& modelFingerprint, const std::string& optionsFingerprint,
                        const std::string& output) {
@@ -183,7 +189,8 @@ std::string redoReason(const JournalEntry* entry, const std::string& inputFinger
   if (entry->optionsFingerprint != optionsFingerprint) {
     return "options changed";
   }
-  if (entry->output != output) {
+  // The same file however it is spelled (relative or absolute, "out/" or "out", through links).
+  if (entry->output != output && canonicalOutputPath(entry->output) != canonicalOutputPath(output)) {
     return "output path changed";
   }
   std::error_code error;

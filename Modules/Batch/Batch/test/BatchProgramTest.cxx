@@ -234,5 +234,107 @@ TEST(BatchProgram, RealProgramKilledMidRunRedoesOnlyUnfinishedCasesOnRerun) {
   }
 }
 
+// The working folder changes for the length of a test.
+class WorkingFolder {
+ public:
+  explicit WorkingFolder(const std::string& folder) : previous_(fs::current_path()) { fs::current_path(folder); }
+  ~WorkingFolder() { fs::current_path(previous_); }
+
+ private:
+  fs::path previous_;
+};
+
+// The same folders spelled otherwise (trailing slashes, "./", "//", relative from elsewhere) are the same
+// outputs: a rerun skips every finished case instead of redoing it for "output path changed".
+TEST(BatchProgram, RerunWithThePathsSpelledDifferentlySkipsTheFinishedCases) {
+  TemporaryDirectory dir;
+  for (int i = 0; i < 3; ++i) {
+    writeFile(dir.file("in/c" + std::to_string(i) + ".nii.gz"), "scan " + std::to_string(i));
+  }
+  ASSERT_EQ(batchMain({"--worker", "test-checksum", "--input", dir.file("in"), "--output-dir", dir.file("out"),
+                       "--log-level", "error"},
+                      testWorkers()),
+            0);
+  auto expectAllSkipped = [&](const std::string& input, const std::string& output) {
+    ASSERT_EQ(batchMain({"--worker", "test-checksum", "--input", input, "--output-dir", output, "--summary",
+                         dir.file("summary.json"), "--log-level", "error"},
+                        testWorkers()),
+              0);
+    const Json summary = readJsonFile(dir.file("summary.json"));
+    EXPECT_EQ(summary["counts"], Json({{"total", 3}, {"done", 0}, {"skipped", 3}, {"failed", 0}}))
+        << input << " " << output << ": " << summary["cases"].dump();
+  };
+  expectAllSkipped(dir.file("in/"), dir.file("out/"));
+  expectAllSkipped(dir.file("in") + "//", dir.path() + "/./out//");
+  {
+    WorkingFolder working(dir.file("in"));
+    expectAllSkipped(".", "../out");
+  }
+  {
+    WorkingFolder working(dir.path());
+    expectAllSkipped("in/", "./out/");
+  }
+  // A different output folder is a different output.
+  ASSERT_EQ(batchMain({"--worker", "test-checksum", "--input", dir.file("in"), "--output-dir", dir.file("out2"),
+                       "--log-level", "error"},
+                      testWorkers()),
+            0);
+  EXPECT_EQ(readJsonFile(dir.file("out2/skipseg-summary.json"))["counts"]["done"], 3);
+}
+
+bool holdsTemporary(const std::string& folder) {
+  std::error_code error;
+  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    if (isTemporaryOutputName(it->path().filename().string())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// SIGTERM (Slurm's scancel, a shutdown) or SIGINT while a case is being written: the program ends with
+// 143 or 130 and one line, the case being written leaves nothing (no temporary, no journal line), the
+// finished ones are complete, and a rerun does exactly the rest.
+TEST(BatchProgram, RealProgramStoppedBySignalRollsBackTheCaseInProgress) {
+  for (const int signal : {SIGTERM, SIGINT}) {
+    TemporaryDirectory dir;
+    for (int i = 0; i < 6; ++i) {
+      writeFile(dir.file("in/case" + std::to_string(i) + ".nii.gz"), "scan " + std::to_string(i));
+    }
+    const std::vector<std::string> arguments = {"--worker",     "test-checksum", "--input",
+                                                dir.file("in"), "--output-dir",  dir.file("out")};
+    std::vector<std::string> slow = arguments;
+    slow.insert(slow.end(), {"--checksum-delay", "300"});
+    testing::StartedProgram program("skipseg-batch", slow);
+    const std::string journal = dir.file("out/skipseg-journal.jsonl");
+    // Signal once two cases are in the journal and the next one is being written.
+    while (!program.finished() && !(countLines(journal) >= 2 && holdsTemporary(dir.file("out")))) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    program.signal(signal);
+    const auto result = program.wait();
+    const bool sigint = signal == SIGINT;
+    ASSERT_EQ(result.exitCode, sigint ? 130 : 143) << result.standardError;
+    EXPECT_NE(result.standardError.find(std::string("skipseg-batch: error: interrupted by ") +
+                                        (sigint ? "SIGINT" : "SIGTERM") + "; the unfinished outputs were removed\n"),
+              std::string::npos)
+        << result.standardError;
+    EXPECT_FALSE(holdsTemporary(dir.file("out")));
+    const int finished = countLines(journal);
+    ASSERT_GE(finished, 2);
+    ASSERT_LT(finished, 6);
+    int outputs = 0;
+    for (int i = 0; i < 6; ++i) {
+      outputs += fs::exists(dir.file("out/case" + std::to_string(i) + ".sha256"));
+    }
+    EXPECT_EQ(outputs, finished);  // exactly the journal's cases: the one in progress was rolled back
+    const auto rerun = testing::runProgram("skipseg-batch", arguments);
+    ASSERT_EQ(rerun.exitCode, 0) << rerun.standardError;
+    const Json summary = readJsonFile(dir.file("out/skipseg-summary.json"));
+    EXPECT_EQ(summary["counts"]["skipped"], finished);
+    EXPECT_EQ(summary["counts"]["done"], 6 - finished);
+  }
+}
+
 }  // namespace
 }  // namespace skipseg::batch

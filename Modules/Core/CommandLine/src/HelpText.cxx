@@ -100,7 +100,8 @@ std::string helpText(const ProgramDescription& description) {
     text << "  --xml             print the 3D Slicer CLI module description\n";
   }
   text << "\nExit codes: 0 ok, 1 some cases failed (batch), 2 usage, 3 bad input, 4 internal error,\n"
-       << "5 unsupported input, 6 output could not be written (Documentation/ExitCodes.md).\n";
+       << "5 unsupported input, 6 output could not be written, 130 interrupted (SIGINT), 143 terminated\n"
+       << "(SIGTERM) (Documentation/ExitCodes.md).\n";
   return text.str();
 }
 

@@ -2,10 +2,12 @@
 
 #include "skipseg/cli/HelpText.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/core/Version.h"
 
 #include <cstdio>
+#include <exception>
 #include <iostream>
 
 namespace skipseg::cli {
@@ -54,6 +56,32 @@ CommonOptions splitCommonOptions(const std::vector<std::string>& arguments) {
   return common;
 }
 
+// A failure after SIGINT/SIGTERM is most likely its consequence (the signal also reaches helper
+// processes of the same process group, e.g. Xvfb): report the signal, as the user asked for it.
+int reportInterrupt(const ProgramDescription& description) {
+  try {
+    throwIfInterrupted();
+  } catch (const Error& interrupt) {
+    std::cerr << description.name << ": error: " << interrupt.what() << "\n";
+    return static_cast<int>(interrupt.code());
+  }
+  return static_cast<int>(ExitCode::Internal);
+}
+
+int reportUnexpected(const ProgramDescription& description, std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::bad_alloc&) {
+    std::cerr << description.name << ": error: out of memory\n";
+  } catch (const std::exception& error) {
+    // The first line only: LibTorch's messages go on with a C++ backtrace ("Exception raised from ...").
+    const std::string message = error.what();
+    std::cerr << description.name << ": error: internal error: " << oneLine(message.substr(0, message.find('\n')))
+              << "\n";
+  }
+  return static_cast<int>(ExitCode::Internal);
+}
+
 }  // namespace
 
 int runProgram(const ProgramDescription& description, const std::vector<std::string>& arguments,
@@ -77,19 +105,21 @@ int runProgram(const ProgramDescription& description, const std::vector<std::str
     }
     configureLogging(parseLogLevel(common.logLevel), common.logFile);
     const ParsedOptions options = parseOptions(description, common.remaining);
+    // From here SIGINT/SIGTERM stop the work at its next safe point (skipseg/core/Interrupt.h); a signal
+    // after the outputs were committed changes nothing: the run is complete and ends with 0.
+    installInterruptHandlers();
     return body(options);
   } catch (const Error& error) {
+    if (pendingInterrupt() != 0 && error.code() != ExitCode::Interrupted && error.code() != ExitCode::Terminated) {
+      return reportInterrupt(description);
+    }
     std::cerr << description.name << ": error: " << error.what() << "\n";
     return static_cast<int>(error.code());
-  } catch (const std::bad_alloc&) {
-    std::cerr << description.name << ": error: out of memory\n";
-    return static_cast<int>(ExitCode::Internal);
-  } catch (const std::exception& error) {
-    // The first line only: LibTorch's messages go on with a C++ backtrace ("Exception raised from ...").
-    const std::string message = error.what();
-    std::cerr << description.name << ": error: internal error: " << oneLine(message.substr(0, message.find('\n')))
-              << "\n";
-    return static_cast<int>(ExitCode::Internal);
+  } catch (const std::exception&) {
+    if (pendingInterrupt() != 0) {
+      return reportInterrupt(description);
+    }
+    return reportUnexpected(description, std::current_exception());
   }
 }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <regex>
 
 namespace skipseg::io::detail {
 namespace {
@@ -60,13 +61,17 @@ std::string supportedExtensions() {
 }
 
 std::string describeItkError(const std::exception& error) {
+  std::string description;
   if (const auto* itkError = dynamic_cast<const itk::ExceptionObject*>(&error)) {
-    std::string description = itkError->GetDescription();
-    if (!description.empty()) {
-      return oneLine(description);
-    }
+    description = itkError->GetDescription();
   }
-  return oneLine(error.what());
+  if (description.empty()) {
+    description = error.what();
+  }
+  // itkExceptionMacro prefixes "itk::ERROR: NrrdImageIO(0x55d0c3a1b2c0): " (older ITK: "ITK ERROR: "): a
+  // class and an address that mean nothing to a user (and differ between runs).
+  static const std::regex prefix(R"((itk::ERROR|ITK ERROR): [A-Za-z0-9_:]+\(0x[0-9a-fA-F]+\): ?)");
+  return oneLine(std::regex_replace(description, prefix, ""));
 }
 
 }  // namespace skipseg::io::detail

@@ -1,12 +1,17 @@
 #include "skipseg/io/ImageWriter.h"
 
+#include "CompletenessCheck.h"
 #include "ImageIOFactories.h"
 #include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/Logging.h"
+#include "skipseg/core/OutputCheck.h"
+#include "skipseg/core/OutputTransaction.h"
 #include "skipseg/io/Geometry.h"
 
 #include <itkImageFileWriter.h>
+#include <itkMetaImageIO.h>
 #include <itkVectorImage.h>
 
 #include <algorithm>
@@ -14,12 +19,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
-#include <random>
 
 namespace fs = std::filesystem;
 
 namespace skipseg::io {
 namespace {
+
+constexpr const char* kUnknownFormat =
+    "unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd";
 
 // Removes a temporary folder (and what is left in it) unless released.
 class TemporaryFolderGuard {
@@ -45,39 +52,67 @@ void runWriter(const ImageType* image, const std::string& writePath, const std::
   try {
     writer->Update();
   } catch (const std::exception& error) {
-    throw outputFailed(targetPath, "cannot write: " + detail::describeItkError(error));
+    const std::string reason = writeFailureReason(writePath);
+    throw outputFailed(
+        targetPath, "cannot write: " + detail::describeItkError(error) + (reason.empty() ? "" : " (" + reason + ")"));
   }
 }
 
-// .nhdr/.mhd: ITK writes the header and a data file named after it. Both are written, under their
-// final names, into a temporary folder beside the target; the data file is moved into place first
-// and the header last, so a header that can be seen always has its voxels.
+// ITK 5.2's NIfTI and MetaImage writers report nothing when the voxels do not fit (full disk, quota, file
+// size limit): they would leave a file that looks finished and ends early. So the written file's length is
+// checked against its header before the commit, as the reader checks it.
+void checkWrittenFile(const std::string& writePath, const std::string& targetPath) {
+  const std::string format = detail::formatOfFileName(writePath);
+  try {
+    if (format == "NIfTI") {
+      detail::checkNiftiComplete(writePath);
+    } else if (format == "MetaImage") {
+      auto header = itk::MetaImageIO::New();
+      header->SetFileName(writePath);
+      header->ReadImageInformation();
+      detail::checkMetaImageComplete(writePath, header);
+    }
+  } catch (const std::exception&) {
+    const std::string reason = writeFailureReason(writePath);
+    throw outputFailed(targetPath, "cannot write: the file ended before its voxels" +
+                                       (reason.empty() ? std::string() : " (" + reason + ")"));
+  }
+}
+
+// .nhdr/.mhd: ITK writes the header and a data file named after it. Each header gets a data file of
+// its own, "<header name>.raw" (ct.nhdr -> ct.nhdr.raw, ct.mhd -> ct.mhd.raw), so that no two headers
+// ever share voxels; ITK is given the header name twice ("ct.nhdr.nhdr") to name the data file so.
+// Both are written into a temporary folder beside the target and committed as one unit (a nested
+// OutputTransaction): the data file first, the header last, and a failure between the two brings the
+// previous data file back.
 template <typename ImageType>
 void writeDetached(const ImageType* image, const std::string& path) {
   const fs::path target(path);
-  fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code error;
   fs::create_directories(folder, error);
-  std::random_device entropy;
-  const fs::path staging =
-      folder / (".skipseg-tmp-" + std::to_string(entropy() % 1000000000u) + "-" + target.filename().string() + ".d");
+  if (error) {
+    throw outputFailed(path, "cannot create the output folder " + folder.string() + ": " + error.message());
+  }
+  removeStaleTemporaries(path);
+  const fs::path staging = temporaryPathFor(path, ".d");
   if (!fs::create_directory(staging, error)) {
-    throw outputFailed(path, "cannot create a temporary folder in " + folder.string());
+    throw outputFailed(path, "cannot create a temporary folder in " + folder.string() + ": " + error.message());
   }
   TemporaryFolderGuard guard(staging);
-  runWriter(image, (staging / target.filename()).string(), path, false);
+  const std::string name = target.filename().string();
+  const fs::path header = staging / (name + target.extension().string());
+  runWriter(image, header.string(), path, false);
+  checkWrittenFile(header.string(), path);
+  throwIfInterrupted();
+  OutputTransaction unit;
   for (const auto& entry : fs::directory_iterator(staging)) {
-    if (entry.path().filename() != target.filename()) {
-      fs::rename(entry.path(), folder / entry.path().filename(), error);
-      if (error) {
-        throw outputFailed(path, "cannot move " + entry.path().filename().string() + " into place: " + error.message());
-      }
+    if (entry.path() != header) {
+      commitFile(entry.path().string(), (folder / entry.path().filename()).string());
     }
   }
-  fs::rename(staging / target.filename(), target, error);
-  if (error) {
-    throw outputFailed(path, "cannot move the finished header into place: " + error.message());
-  }
+  commitFile(header.string(), path);
+  unit.commit();
 }
 
 template <typename ImageType>
@@ -88,7 +123,7 @@ void writeAnyImage(const ImageType* image, const std::string& path) {
   detail::registerImageIOFactories();
   const std::string format = detail::formatOfFileName(path);
   if (format.empty()) {
-    throw unsupported(path, "unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd");
+    throw unsupported(path, kUnknownFormat);
   }
   if (detail::hasDetachedData(path)) {
     writeDetached(image, path);
@@ -98,6 +133,7 @@ void writeAnyImage(const ImageType* image, const std::string& path) {
   // A plain .nii stays uncompressed (other tools read it by its name); everything else is compressed.
   const bool plainNifti = format == "NIfTI" && path.size() >= 4 && path.compare(path.size() - 4, 4, ".nii") == 0;
   runWriter(image, output.temporaryPath(), path, !plainNifti);
+  checkWrittenFile(output.temporaryPath(), path);
   output.commit();
 }
 
@@ -155,6 +191,13 @@ bool holds(const ValueSummary& summary) {
 
 bool isWritableImagePath(const std::string& path) {
   return !detail::formatOfFileName(path).empty();
+}
+
+void checkImageOutput(const std::string& path) {
+  if (!isWritableImagePath(path)) {
+    throw unsupported(path, kUnknownFormat);
+  }
+  checkOutputFile(path);
 }
 
 PixelTypeHint pixelTypeHintFor(const std::string& storedPixelType) {

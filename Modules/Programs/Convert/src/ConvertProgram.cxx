@@ -2,6 +2,7 @@
 
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/io/Geometry.h"
 #include "skipseg/io/ImageReader.h"
@@ -20,17 +21,17 @@ int run(const cli::ParsedOptions& options) {
     throw usageError("--orient: '" + orientation +
                      "' is not an orientation code: use three letters, one each from R/L, A/P and S/I (e.g. RAS, LPS)");
   }
-  if (!io::isWritableImagePath(output)) {
-    throw unsupported(output, "unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd");
-  }
+  io::checkImageOutput(output);
   io::ReadOptions readOptions;
   readOptions.seriesUid = options.stringOr("series", "");
   readOptions.allowUnevenSpacing = options.flag("allow-uneven-spacing");
 
   if (options.flag("labels")) {
     auto labels = io::readLabelImage(input, readOptions);
+    throwIfInterrupted();
     if (!orientation.empty()) {
       labels = io::reorient(labels.GetPointer(), orientation);
+      throwIfInterrupted();
     }
     io::writeLabelImage(labels, output);
     spdlog::info("Wrote labels {} ({}, {})", output, io::orientationCode(labels.GetPointer()),
@@ -38,8 +39,10 @@ int run(const cli::ParsedOptions& options) {
     return 0;
   }
   io::ReadResult read = io::readImage(input, readOptions);
+  throwIfInterrupted();  // safe points: SIGINT/SIGTERM stop here rather than after the write
   if (!orientation.empty()) {
     read.image = io::reorient(read.image.GetPointer(), orientation);
+    throwIfInterrupted();
   }
   // Files keep their stored type; DICOM values (after rescale) take the smallest type that holds them.
   const io::PixelTypeHint hint =

@@ -12,10 +12,14 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -279,7 +283,7 @@ TEST(ConvertProgram, BuiltProgramConvertsAndReportsErrors) {
   io::writeImage(syntheticImage(), folder.file("in.mha"));
   const auto ok = skipseg::testing::runProgram("skipseg-convert", {folder.file("in.mha"), folder.file("out.nhdr")});
   EXPECT_EQ(ok.exitCode, 0) << ok.standardError;
-  EXPECT_EQ(folder.listing(), "in.mha out.nhdr out.raw");
+  EXPECT_EQ(folder.listing(), "in.mha out.nhdr out.nhdr.raw");
   const auto failed =
       skipseg::testing::runProgram("skipseg-convert", {folder.file("nothing.mha"), folder.file("x.nii")});
   EXPECT_EQ(failed.exitCode, 3);
@@ -304,6 +308,129 @@ TEST(ConvertProgram, RunsExactlyAsSlicerWould) {
   const auto result = skipseg::testing::runProgram("skipseg-convert", commandLine.arguments);
   ASSERT_EQ(result.exitCode, 0) << result.standardError;
   EXPECT_EQ(io::orientationCode(io::readImage(commandLine.files.at("output")).image.GetPointer()), "RAS");
+}
+
+// Two headers with one stem (ctsm.mhd, ctsm.nhdr) each get their own data file: the second conversion
+// must not change the voxels the first header describes.
+TEST(ConvertProgram, DetachedHeadersOfOneStemKeepTheirOwnVoxels) {
+  skipseg::testing::TemporaryDirectory folder;
+  const auto image = syntheticImage();
+  io::writeImage(image, folder.file("ct.nrrd"));
+  ASSERT_EQ(convert({folder.file("ct.nrrd"), folder.file("c/ctsm.mhd")}).first, 0);
+  const auto [code, error] = convert({folder.file("ct.nrrd"), folder.file("c/ctsm.nhdr"), "--orient", "PIR"});
+  ASSERT_EQ(code, 0) << error;
+  EXPECT_EQ(skipseg::testing::TemporaryDirectory::listingOf(folder.file("c")),
+            "ctsm.mhd ctsm.mhd.raw ctsm.nhdr ctsm.nhdr.raw");
+  const auto mhd = io::readImage(folder.file("c/ctsm.mhd"));
+  const WorldComparison same = compareInWorld(mhd.image, image);
+  EXPECT_EQ(same.outside, 0u);
+  EXPECT_EQ(same.differentValues, 0u);
+  EXPECT_EQ(io::orientationCode(mhd.image.GetPointer()), io::orientationCode(image.GetPointer()));
+  const auto nhdr = io::readImage(folder.file("c/ctsm.nhdr"));
+  EXPECT_EQ(io::orientationCode(nhdr.image.GetPointer()), "PIR");
+  EXPECT_EQ(compareInWorld(nhdr.image, image).differentValues, 0u);
+}
+
+// Outputs are checked before the input is read: the input here does not even exist, and the message is
+// about the output, with the operating system's reason.
+TEST(ConvertErrors, BadOutputsFailBeforeTheInputIsRead) {
+  skipseg::testing::TemporaryDirectory folder;
+  const std::string absent = folder.file("absent.nii.gz");
+  const auto [dcm, dcmError] = convert({absent, folder.file("x.dcm")});
+  EXPECT_EQ(dcm, 5);
+  EXPECT_EQ(dcmError, "skipseg-convert: error: " + folder.file("x.dcm") +
+                          ": unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd\n");
+  std::ofstream(folder.file("file.txt")) << "a file, not a folder";
+  const auto [under, underError] = convert({absent, folder.file("file.txt/out.nhdr")});
+  EXPECT_EQ(under, 6);
+  EXPECT_EQ(underError, "skipseg-convert: error: " + folder.file("file.txt/out.nhdr") + ": cannot write under " +
+                            folder.file("file.txt") + ": Not a directory\n");
+  const auto [proc, procError] = convert({absent, "/proc/skipseg/out.nrrd"});
+  EXPECT_EQ(proc, 6);
+  EXPECT_EQ(procError.rfind("skipseg-convert: error: /proc/skipseg/out.nrrd: cannot write in /proc: ", 0), 0u)
+      << procError;
+  for (const auto& message : {dcmError, underError, procError}) {
+    EXPECT_EQ(message.find("ERROR"), std::string::npos) << message;
+  }
+  EXPECT_EQ(folder.listing(), "file.txt");
+}
+
+// What a signal may leave: either the finished header and data file (exit 0), or nothing at all (exit 130
+// for SIGINT, 143 for SIGTERM, one line on stderr). A signal that comes before the program installed its
+// handler (while the libraries load) ends it at once, also with nothing written.
+void expectAllOrNothing(skipseg::testing::StartedProgram& program, int signal, const std::string& folder,
+                        int& interrupted) {
+  const auto result = program.wait();
+  const std::string listing = skipseg::testing::TemporaryDirectory::listingOf(folder);
+  if (result.exitCode == 0) {
+    EXPECT_EQ(listing, "ct.nhdr ct.nhdr.raw");
+    EXPECT_EQ(io::readImage(folder + "/ct.nhdr").image->GetLargestPossibleRegion().GetNumberOfPixels(),
+              122u * 101u * 112u);
+    return;
+  }
+  EXPECT_EQ(listing, "") << "exit " << result.exitCode;
+  if (program.killedBy() == signal) {
+    return;
+  }
+  const bool sigint = signal == SIGINT;
+  EXPECT_EQ(result.exitCode, sigint ? 130 : 143) << result.standardError;
+  EXPECT_EQ(result.standardError, std::string("skipseg-convert: error: interrupted by ") +
+                                      (sigint ? "SIGINT" : "SIGTERM") + "; the unfinished outputs were removed\n");
+  ++interrupted;
+}
+
+bool holdsTemporary(const std::string& folder) {
+  std::error_code error;
+  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    if (it->path().filename().string().rfind(".skipseg-tmp-", 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(ConvertProgram, SignalsAtAnyMomentLeaveTheCompleteOutputOrNothing) {
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct.nii.gz");
+  int interrupted = 0;
+  // Moments spread over the run (start-up, reading, reorienting), then signals sent the moment the write
+  // stage shows (its temporary folder appears).
+  for (int round = 0; round < 20; ++round) {
+    skipseg::testing::TemporaryDirectory folder;
+    const std::string out = folder.file("c");
+    const int signal = round % 2 == 0 ? SIGTERM : SIGINT;
+    skipseg::testing::StartedProgram program("skipseg-convert",
+                                             {scan, out + "/ct.nhdr", "--orient", "PIR", "--log-level", "warning"});
+    if (round < 12) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25 * round));
+    } else {
+      while (!program.finished() && !holdsTemporary(out)) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+    }
+    program.signal(signal);
+    expectAllOrNothing(program, signal, out, interrupted);
+  }
+  EXPECT_GT(interrupted, 0) << "no signal reached the program while it worked";
+}
+
+// SIGKILL cannot be handled: the temporaries stay, and the next run of the same output removes them.
+TEST(ConvertProgram, TemporariesOfAKilledRunAreRemovedByTheNextRun) {
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct.nii.gz");
+  skipseg::testing::TemporaryDirectory folder;
+  const std::string out = folder.file("c");
+  {
+    skipseg::testing::StartedProgram program("skipseg-convert", {scan, out + "/ct.nhdr"});
+    while (!program.finished() && !holdsTemporary(out)) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    program.signal(SIGKILL);
+    program.wait();
+  }
+  const bool leftTemporaries = holdsTemporary(out);
+  const auto rerun = skipseg::testing::runProgram("skipseg-convert", {scan, out + "/ct.nhdr"});
+  ASSERT_EQ(rerun.exitCode, 0) << rerun.standardError;
+  EXPECT_EQ(skipseg::testing::TemporaryDirectory::listingOf(out), "ct.nhdr ct.nhdr.raw")
+      << (leftTemporaries ? "the killed run's temporaries were not removed" : "");
 }
 
 }  // namespace

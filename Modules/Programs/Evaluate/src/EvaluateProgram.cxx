@@ -3,7 +3,9 @@
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/JsonFile.h"
+#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/evaluation/GridMatching.h"
 #include "skipseg/evaluation/LabelStatistics.h"
@@ -123,7 +125,8 @@ int compareMode(const cli::ParsedOptions& options) {
   const std::string referencePath = options.string("reference");
   const std::string predictionPath = options.string("prediction");
   const std::string output = options.string("output");
-  reportFormat(output);  // refuse a bad extension before any work
+  reportFormat(output);  // refuse a bad extension and an unwritable place before any work
+  checkOutputFile(output);
   evaluation::MetricReport report;
   report.options = metricOptions(options);
   if (options.has("label-names")) {
@@ -160,7 +163,7 @@ int compareMode(const cli::ParsedOptions& options) {
       spdlog::warn("{}: no reference case \"{}\"; not evaluated", path, name);
     }
   }
-  auto progress = makeProgressReporter();
+  auto progress = interruptible(makeProgressReporter());  // each case is a safe point for SIGINT/SIGTERM
   progress->start("evaluate", std::to_string(referenceCases.size()) + " cases");
   std::size_t done = 0;
   for (const auto& [name, path] : referenceCases) {
@@ -188,6 +191,7 @@ int statisticsMode(const cli::ParsedOptions& options) {
   }
   const std::string output = options.string("output");
   const ReportFormat format = reportFormat(output);
+  checkOutputFile(output);
   std::vector<LabelInfo> table;
   if (options.has("label-names")) {
     table = evaluation::readLabelTable(options.string("label-names"));

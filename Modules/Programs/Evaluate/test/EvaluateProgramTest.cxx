@@ -212,6 +212,20 @@ TEST(EvaluateProgram, UsageErrorsExitWithTwo) {
   EXPECT_EQ(folder.listing(), "");
 }
 
+// The report's place is checked before the label maps are read (they do not exist here).
+TEST(EvaluateProgram, AReportUnderAFileFailsBeforeReading) {
+  skipseg::testing::TemporaryDirectory folder;
+  std::ofstream(folder.file("file")) << "a file";
+  std::string errors;
+  EXPECT_EQ(run({"--reference", folder.file("a.nii.gz"), "--prediction", folder.file("b.nii.gz"), "--output",
+                 folder.file("file/report.json")},
+                &errors),
+            6);
+  EXPECT_EQ(errors, "skipseg-evaluate: error: " + folder.file("file/report.json") + ": cannot write under " +
+                        folder.file("file") + ": Not a directory\n");
+  EXPECT_EQ(folder.listing(), "file");
+}
+
 TEST(EvaluateProgram, CommandLineReportsAMissingInputWithExitCodeThree) {
   skipseg::testing::TemporaryDirectory folder;
   const auto result = skipseg::testing::runProgram(

@@ -1,6 +1,7 @@
 #include "skipseg/programs/InfoProgram.h"
 
 #include "skipseg/cli/RunProgram.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/io/DicomSeries.h"
@@ -103,6 +104,7 @@ Json describe(const std::string& path, const io::MultiChannelReadResult& read) {
 }
 
 int run(const cli::ParsedOptions& options) {
+  stopAtOnceOnInterrupt();  // writes no files: Ctrl-C need not wait for a safe point
   const std::string path = options.string("input");
   io::ReadOptions readOptions;
   readOptions.seriesUid = options.stringOr("series", "");

@@ -45,14 +45,22 @@ std::vector<model::ImportedNetwork> nativeNetworks(const std::string& path, cons
 
 int summary(const std::string& path, const cli::ParsedOptions& options) {
   const auto load = loadOptions(options);
-  auto models = model::loadSegmentationModels(path, load);
+  // Each model is read once: SkipSeg's networks directly, anything else as the runtime loads it.
+  const auto networks = nativeNetworks(path, load);
   Json report;
   report["path"] = path;
-  report["kind"] = models.front()->kind();
-  report["members"] = models.size();
-  report["description"] = models.front()->description().toJson();
+  if (!networks.empty()) {
+    report["kind"] = fs::is_directory(path) ? "nnunet" : "skipseg";
+    report["members"] = networks.size();
+    report["description"] = networks.front().description.toJson();
+  } else {
+    const auto models = model::loadSegmentationModels(path, load);
+    report["kind"] = models.front()->kind();
+    report["members"] = models.size();
+    report["description"] = models.front()->description().toJson();
+    report["parameters"] = models.front()->parameterCount();
+  }
   report["description"].erase("format");
-  const auto networks = nativeNetworks(path, load);
   report["networks"] = Json::array();
   for (const auto& network : networks) {
     const auto& description = network.description;
@@ -66,7 +74,10 @@ int summary(const std::string& path, const cli::ParsedOptions& options) {
         {{"name", network.name}, {"configuration", network.network->configuration()}, {"summary", summaryJson}});
   }
   if (networks.empty()) {
-    report["note"] = "TorchScript: the architecture is compiled code; parameters and layers are not listed";
+    report["note"] = report["parameters"].get<int64_t>() > 0
+                         ? "TorchScript: the architecture is compiled code; layers are not listed"
+                         : "TorchScript saved frozen: its weights are constants, so neither parameters nor layers "
+                           "are listed";
   }
   std::cout << report.dump(2) << std::endl;
   return 0;
@@ -75,6 +86,9 @@ int summary(const std::string& path, const cli::ParsedOptions& options) {
 int importModel(const std::string& path, const std::string& output, const cli::ParsedOptions& options) {
   if (output.empty()) {
     throw usageError("import needs an output file (OUTPUT.ssm)");
+  }
+  if (fs::path(output).extension() != ".ssm") {
+    throw usageError("import writes a SkipSeg model file: " + output + " must end in .ssm (export writes TorchScript)");
   }
   if (!fs::is_directory(path)) {
     if (model::looksLikeSkipSegModel(path)) {
@@ -97,6 +111,12 @@ int importModel(const std::string& path, const std::string& output, const cli::P
 int exportModel(const std::string& path, const std::string& output, const cli::ParsedOptions& options) {
   if (output.empty()) {
     throw usageError("export needs an output file (OUTPUT.pt)");
+  }
+  if (fs::path(output).extension() == ".ssm") {
+    throw usageError("export writes TorchScript: " + output + " must not end in .ssm (import writes .ssm files)");
+  }
+  if (fs::path(output).extension() != ".pt" && fs::path(output).extension() != ".pth") {
+    spdlog::warn("{}: TorchScript files usually end in .pt; writing it as named", output);
   }
   const auto networks = nativeNetworks(path, loadOptions(options));
   if (networks.empty()) {

@@ -66,6 +66,21 @@ TEST(ModelProgram, ExportWritesTorchScriptThatLoadsAndBadInputsHaveTheirExitCode
   EXPECT_EQ(modelMain({"inspect", folder}), 2);
 }
 
+TEST(ModelProgram, SummaryOfTorchScriptCountsParametersAndNamesMismatchAreRefused) {
+  SKIPSEG_REQUIRE_FIXTURE(folder, "nnunet_v2_plain3d");
+  SKIPSEG_REQUIRE_FIXTURE(torchscript, "torchscript_unet3d/model.pt");
+  testing::internal::CaptureStdout();
+  ASSERT_EQ(modelMain({"summary", torchscript}), 0);
+  const auto report = nlohmann::json::parse(testing::internal::GetCapturedStdout());
+  EXPECT_EQ(report["kind"], "torchscript");
+  EXPECT_GT(report["parameters"].get<int64_t>(), 0);
+
+  skipseg::testing::TemporaryDirectory temporary;
+  EXPECT_EQ(modelMain({"import", folder, temporary.file("model.pt")}), 2);   // import writes .ssm files
+  EXPECT_EQ(modelMain({"export", folder, temporary.file("model.ssm")}), 2);  // export writes TorchScript
+  EXPECT_EQ(temporary.listing(), "");
+}
+
 TEST(ModelProgram, RealCommandLineReportsOneLineErrors) {
   if (!std::filesystem::exists(skipseg::testing::binaryDir() + "/skipseg-model")) {
     if (skipseg::testing::runningUnderCi()) {

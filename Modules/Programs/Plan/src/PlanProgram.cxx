@@ -2,7 +2,9 @@
 
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/JsonFile.h"
+#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/planning/Dataset.h"
 #include "skipseg/planning/Fingerprint.h"
@@ -88,9 +90,10 @@ int planMain(const std::vector<std::string>& arguments) {
     if (samplesPerCase < 1) {
       throw usageError("--samples-per-case must be positive");
     }
+    checkOutputFile(options.string("output"));  // before reading the dataset
     planning::Dataset dataset = planning::readDataset(options.string("dataset"));
     planning::checkDataset(dataset);
-    auto progress = makeProgressReporter();
+    auto progress = interruptible(makeProgressReporter());
     const auto fingerprint =
         planning::computeFingerprint(dataset, planOptions.seed, static_cast<std::size_t>(samplesPerCase), *progress);
     const Json plans = planning::makePlans(dataset, fingerprint, planOptions);

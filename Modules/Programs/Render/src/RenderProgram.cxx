@@ -2,6 +2,9 @@
 
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
+#include "skipseg/core/OutputCheck.h"
+#include "skipseg/core/OutputTransaction.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/evaluation/GridMatching.h"
 #include "skipseg/evaluation/LabelTable.h"
@@ -110,6 +113,8 @@ int renderMain(const std::vector<std::string>& arguments) {
     if (options.has("label-names")) {
       table = evaluation::readLabelTable(options.string("label-names"));
     }
+    const std::string outputFolder = options.string("output-dir");
+    checkOutputFolder(outputFolder);  // before reading anything
     const std::string labelsPath = options.string("labels");
     const auto labels = io::readLabelImage(labelsPath);
     io::FloatImage::Pointer image;
@@ -121,9 +126,12 @@ int renderMain(const std::vector<std::string>& arguments) {
                                      evaluation::describeGrid(*labels) + ", image " + evaluation::describeGrid(*image) +
                                      ")");
     }
-    auto progress = makeProgressReporter();
-    const auto result = render::renderSegmentation(*labels, image.GetPointer(), table, options.string("output-dir"),
-                                                   renderOptions, *progress);
+    // Every mesh and picture, or none of them: a failure or a signal takes back what was written.
+    OutputTransaction transaction;
+    auto progress = interruptible(makeProgressReporter());
+    const auto result =
+        render::renderSegmentation(*labels, image.GetPointer(), table, outputFolder, renderOptions, *progress);
+    transaction.commit();
     spdlog::info("wrote {} files to {}", result.files.size(), options.string("output-dir"));
     return 0;
   });

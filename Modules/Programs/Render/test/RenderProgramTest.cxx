@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace {
 
@@ -124,6 +125,17 @@ TEST(RenderProgram, ImageOnAnotherGridIsBadInputAndWritesNothing) {
   EXPECT_EQ(lastLine.rfind("skipseg-render: error: " + folder.file("labels.nii.gz") + ": not on the grid of", 0), 0u)
       << errors;
   EXPECT_FALSE(fs::exists(folder.file("out")));
+}
+
+// The output folder is checked before the labels are read (they do not exist here).
+TEST(RenderProgram, AnOutputFolderUnderAFileFailsBeforeReading) {
+  skipseg::testing::TemporaryDirectory folder;
+  std::ofstream(folder.file("file")) << "a file";
+  std::string errors;
+  EXPECT_EQ(run({folder.file("absent.nii.gz"), "--output-dir", folder.file("file/out")}, &errors), 6);
+  EXPECT_EQ(errors, "skipseg-render: error: " + folder.file("file/out") + ": cannot write under " +
+                        folder.file("file") + ": Not a directory\n");
+  EXPECT_EQ(folder.listing(), "file");
 }
 
 TEST(RenderProgram, BadOptionsAreUsageErrors) {

@@ -1,6 +1,8 @@
 #include "skipseg/programs/SegmentBatchWorker.h"
 
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
+#include "skipseg/core/Progress.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
 
 #include <cstdlib>
@@ -26,7 +28,7 @@ segmentation::PipelineOptions pipelineOptions(const batch::WorkerSettings& setti
   options.inference.precision = optionValue(settings, "precision", "float32");
   options.inference.threads = std::atoi(optionValue(settings, "threads", "0").c_str());
   options.inference.overlap = std::atof(optionValue(settings, "overlap", "0.5").c_str());
-  options.inference.tileBatch = std::max(1, std::atoi(optionValue(settings, "tile-batch", "1").c_str()));
+  options.inference.tileBatch = std::max(0, std::atoi(optionValue(settings, "tile-batch", "0").c_str()));
   options.inference.mirror = optionValue(settings, "mirror", "off") == "all";
   options.largestComponent = segmentation::parseLargestComponent(optionValue(settings, "largest-component", "none"));
   options.minimumComponentMm3 = std::atof(optionValue(settings, "min-component-mm3", "0").c_str());
@@ -55,7 +57,9 @@ class SegmentWorker final : public batch::CaseWorker {
     request.inputs = {spec.input};
     request.outputLabels = outputPath;
     auto& scan = static_cast<PreparedScan&>(prepared);
-    const auto result = pipeline_.finish(*scan.prepared, request, silentProgress());
+    // Safe points during inference too; the batch runner tells an interrupted case from a failed one.
+    const auto progress = interruptible(makeProgressReporter(ProgressStyle::Silent));
+    const auto result = pipeline_.finish(*scan.prepared, request, *progress);
     return {{"labels", result.sidecar["labels"]}, {"timings_seconds", result.sidecar["timings_seconds"]}};
   }
 
@@ -90,7 +94,8 @@ batch::WorkerType segmentWorkerType() {
   type.options.push_back(precision);
   type.options.push_back(option("threads", ParameterKind::Integer, "CPU threads per job (0: every core).", "0"));
   type.options.push_back(option("overlap", ParameterKind::Float, "Sliding-window tile overlap, in [0, 1).", "0.5"));
-  type.options.push_back(option("tile-batch", ParameterKind::Integer, "Tiles per forward pass.", "1"));
+  type.options.push_back(option("tile-batch", ParameterKind::Integer,
+                                "Tiles per forward pass (0: sized from the patch and device).", "0"));
   auto mirror = option("mirror", ParameterKind::Enumeration, "Test-time mirroring: off or all.", "off");
   mirror.choices = {"off", "all"};
   type.options.push_back(mirror);

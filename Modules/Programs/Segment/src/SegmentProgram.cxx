@@ -2,8 +2,11 @@
 
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
+#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/io/ImageReader.h"
+#include "skipseg/io/ImageWriter.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
 
 #include <spdlog/spdlog.h>
@@ -99,8 +102,9 @@ cli::ProgramDescription segmentProgramDescription() {
                               "Share of a patch that neighbouring sliding-window tiles have in common, in [0, 1).");
   overlap.defaultValue = "0.5";
   overlap.group = "Computation";
-  auto& tileBatch = program.add("tile-batch", ParameterKind::Integer, "Tiles per forward pass.");
-  tileBatch.defaultValue = "1";
+  auto& tileBatch = program.add("tile-batch", ParameterKind::Integer,
+                                "Tiles per forward pass (0: sized from the model's patch and the device).");
+  tileBatch.defaultValue = "0";
   tileBatch.group = "Computation";
   auto& mirror =
       program.add("mirror", ParameterKind::Enumeration,
@@ -157,8 +161,8 @@ int runSegment(const cli::ParsedOptions& options) {
   if (pipeline.inference.overlap < 0 || pipeline.inference.overlap >= 1) {
     throw usageError("--overlap must be in [0, 1)");
   }
-  if (pipeline.inference.tileBatch < 1) {
-    throw usageError("--tile-batch must be at least 1");
+  if (pipeline.inference.tileBatch < 0) {
+    throw usageError("--tile-batch must be 0 (automatic) or more");
   }
 
   std::vector<std::string> models = options.strings("model");
@@ -188,12 +192,24 @@ int runSegment(const cli::ParsedOptions& options) {
   }
   request.commandLine = given;
 
-  // Check the scan before loading models (seconds): a wrong path should fail at once.
+  // Outputs first (milliseconds), then the scan before loading models (seconds): a wrong path should fail
+  // at once, not after minutes of inference.
+  io::checkImageOutput(request.outputLabels);
+  if (!request.outputProbabilities.empty()) {
+    io::checkImageOutput(request.outputProbabilities);
+  }
+  if (request.sidecar != "-") {
+    checkOutputFile(request.sidecar.empty() ? segmentation::defaultSidecarPath(request.outputLabels) : request.sidecar);
+  }
+  if (!request.renderDirectory.empty()) {
+    checkOutputFolder(request.renderDirectory);
+  }
   for (const auto& input : request.inputs) {
     io::readImageInfo(input);
   }
   segmentation::SegmentationPipeline segmenter(models, pipeline);
-  auto progress = makeProgressReporter();
+  // Progress updates are safe points: SIGINT/SIGTERM during inference stop there, with nothing written.
+  auto progress = interruptible(makeProgressReporter());
   segmenter.run(request, *progress);
   return 0;
 }

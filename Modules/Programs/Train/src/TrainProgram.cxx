@@ -4,9 +4,11 @@
 #include "TrainingCache.h"
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/core/ModelDescription.h"
+#include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/core/Version.h"
 #include "skipseg/inference/SlidingWindow.h"
@@ -140,7 +142,57 @@ Json historyJson(const std::vector<training::EpochRecord>& history) {
   return json;
 }
 
+// What a training run leaves in its folder; a new run (not --resume) would replace every one of them.
+const char* const kTrainingResults[] = {"model.ssm", "checkpoint_latest.pt", "validation.json", "training_history.json",
+                                        "training_curves.png"};
+
+// A folder that holds a model or a checkpoint is only trained into again when the user says how: --resume
+// continues that training, --overwrite starts a new one (removePreviousResults). Returns whether a
+// previous training is to be replaced.
+bool claimOutputFolder(const std::string& output, bool resume, bool overwrite) {
+  if (resume && overwrite) {
+    throw usageError("--resume and --overwrite exclude each other: continue the training in " + output +
+                     " or replace it");
+  }
+  checkOutputFolder(output);
+  if (resume) {
+    return false;
+  }
+  std::string found;
+  for (const char* name : {"model.ssm", "checkpoint_latest.pt"}) {
+    std::error_code error;
+    if (fs::exists(fs::path(output) / name, error)) {
+      found += (found.empty() ? "" : " and ") + std::string(name);
+    }
+  }
+  if (found.empty()) {
+    return false;
+  }
+  if (!overwrite) {
+    throw outputFailed(output, "holds a trained model (" + found +
+                                   "); give --resume to continue its training or --overwrite to replace it");
+  }
+  return true;
+}
+
+// --overwrite: the previous results go once the new training is ready to start (plans, dataset and cache
+// read), so that a mistake in those leaves the previous model alone; a new checkpoint beside an old
+// model.ssm would describe two different networks.
+void removePreviousResults(const std::string& output) {
+  for (const char* name : kTrainingResults) {
+    const fs::path path = fs::path(output) / name;
+    std::error_code error;
+    if (fs::remove(path, error)) {
+      spdlog::info("--overwrite: removed {} of the previous training", path.string());
+    } else if (error) {
+      throw outputFailed(path.string(), "cannot remove the previous training's file: " + error.message());
+    }
+  }
+}
+
 int runTraining(const cli::ParsedOptions& options) {
+  // The output folder first (milliseconds): refusing must not wait for the plans and the dataset.
+  const bool replacing = claimOutputFolder(options.string("output"), options.flag("resume"), options.flag("overwrite"));
   const std::string plansPath = options.string("plans");
   const Json plans = readJsonFile(plansPath);
   if (plans.value("format", std::string()) != "skipseg-plans/1") {
@@ -173,7 +225,9 @@ int runTraining(const cli::ParsedOptions& options) {
                                                  : plans.value("seed", std::uint64_t{12345});
 
   // Preprocess (or reuse) every case of the fold once.
-  auto progress = makeProgressReporter();
+  // Progress updates (every iteration) are safe points: SIGINT/SIGTERM stop there; the last checkpoint
+  // stays, and --resume continues from it.
+  auto progress = interruptible(makeProgressReporter());
   const std::string cacheFolder =
       (fs::path(options.stringOr("cache", (fs::path(output) / "cache").string())) / configurationName).string();
   std::vector<std::string> ids = fold.training;
@@ -232,6 +286,9 @@ int runTraining(const cli::ParsedOptions& options) {
       Json(configuration.patchSize).dump(), sampling.batchSize, epochs, iterations, trainerOptions.optimizer, device,
       seed);
 
+  if (replacing) {
+    removePreviousResults(output);
+  }
   training::Trainer trainer(network, training, validation, sampling, trainerOptions);
   if (options.flag("resume")) {
     if (!fs::exists(trainerOptions.checkpointPath)) {
@@ -378,6 +435,9 @@ cli::ProgramDescription trainProgramDescription() {
       .defaultValue = "10";
   description.add("resume", cli::ParameterKind::Flag,
                   "Continue from OUTPUT/checkpoint_latest.pt exactly where it stopped.");
+  description.add("overwrite", cli::ParameterKind::Flag,
+                  "Train a new model into an OUTPUT that holds one (model.ssm or a checkpoint), removing the "
+                  "previous training's results first. Without it (and without --resume) such an OUTPUT is refused.");
   description.add("no-mixed-precision", cli::ParameterKind::Flag,
                   "On CUDA, train in float32 instead of bfloat16 autocast.");
   description.add("cache", cli::ParameterKind::String, "Folder of the preprocessing cache (default OUTPUT/cache).")

@@ -166,6 +166,38 @@ TEST(TrainProgram, TrainsAModelThatLoadsWithThePlansPreprocessingAndResumes) {
   EXPECT_EQ(std::filesystem::last_write_time(output + "/cache/3d_fullres/case0_image.f32"), cached);
   const Json validation = readJsonFile(output + "/validation.json");
   EXPECT_TRUE(validation.at("dice").contains("ball"));
+
+  // Training again into the folder without --resume is refused (one line, exit 6), and nothing changes.
+  auto bytesOf = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string model = bytesOf(output + "/model.ssm");
+  const std::string checkpoint = bytesOf(output + "/checkpoint_latest.pt");
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(trainMain(withEpochs("1", false)), 6);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(),
+            "skipseg-train: error: " + output +
+                ": holds a trained model (model.ssm and checkpoint_latest.pt); give --resume to continue its training "
+                "or --overwrite to replace it\n");
+  EXPECT_EQ(bytesOf(output + "/model.ssm"), model);
+  EXPECT_EQ(bytesOf(output + "/checkpoint_latest.pt"), checkpoint);
+  EXPECT_EQ(readJsonFile(output + "/training_history.json").at("history").size(), 3u);
+
+  // --overwrite trains a new model in its place: one epoch of history, not four.
+  auto overwrite = withEpochs("1", false);
+  overwrite.push_back("--overwrite");
+  ASSERT_EQ(trainMain(overwrite), 0);
+  EXPECT_EQ(readJsonFile(output + "/training_history.json").at("history").size(), 1u);
+  EXPECT_NE(bytesOf(output + "/model.ssm"), model);
+}
+
+TEST(TrainProgram, ResumeAndOverwriteTogetherAreAUsageError) {
+  skipseg::testing::TemporaryDirectory folder;
+  EXPECT_EQ(trainMain({folder.file("plans.json"), "--output", folder.file("run"), "--resume", "--overwrite",
+                       "--log-level", "off"}),
+            2);
+  EXPECT_EQ(folder.listing(), "");
 }
 
 TEST(TrainProgram, RefusesAFileThatIsNotAPlansFile) {

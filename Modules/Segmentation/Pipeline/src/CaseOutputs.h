@@ -1,7 +1,10 @@
 #pragma once
 // Internal: the files one case writes. Each is written atomically on its own; together they are
-// all-or-nothing: unless keep() is called, the destructor removes every file this case wrote.
+// all-or-nothing: an OutputTransaction records every file committed on this thread while the case is
+// written (the pictures and meshes of the renderer included), and unless keep() is called the
+// destructor takes them back (new files removed, replaced files restored).
 #include "skipseg/core/JsonFile.h"
+#include "skipseg/core/OutputTransaction.h"
 #include "skipseg/core/VoxelBuffer.h"
 #include "skipseg/io/ComponentLabels.h"
 #include "skipseg/io/ImageTypes.h"
@@ -13,24 +16,17 @@ namespace skipseg::segmentation {
 
 class CaseOutputs {
  public:
-  CaseOutputs() = default;
-  ~CaseOutputs();
-  CaseOutputs(const CaseOutputs&) = delete;
-  CaseOutputs& operator=(const CaseOutputs&) = delete;
-
   void writeLabels(const io::LabelImage& labels, const std::string& path);
   /// `labels`: what each channel is, recorded in the file (or beside a NIfTI file).
   void writeProbabilities(const VoxelBuffer& probabilities, const std::string& path,
                           const std::vector<io::ComponentLabel>& labels);
   void writeJson(const Json& value, const std::string& path);
-  /// Files written by someone else for this case (e.g. pictures).
-  void adopt(const std::vector<std::string>& files);
-  void keep() { kept_ = true; }
-  const std::vector<std::string>& files() const { return files_; }
+  /// The last safe point: a signal before this call still rolls the whole case back.
+  void keep() { transaction_.commit(); }
+  std::vector<std::string> files() const { return transaction_.files(); }
 
  private:
-  std::vector<std::string> files_;
-  bool kept_ = false;
+  OutputTransaction transaction_;
 };
 
 }  // namespace skipseg::segmentation

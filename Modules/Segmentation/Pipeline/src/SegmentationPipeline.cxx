@@ -4,6 +4,7 @@
 #include "ModelGridPreprocessing.h"
 
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/StageTimer.h"
 #include "skipseg/core/UtcTime.h"
 #include "skipseg/core/Version.h"
@@ -162,6 +163,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
   progress.finish();
   input.voxels = VoxelBuffer();  // the normalised input is no longer needed
   timer.stop();
+  throwIfInterrupted();  // safe points between the stages: nothing has been written yet
 
   timer.start("resample");
   preprocessing::BackMappingOptions backMapping;
@@ -177,11 +179,13 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
   }
   probabilities = VoxelBuffer();
   timer.stop();
+  throwIfInterrupted();
 
   Json postprocessRecord = Json::object();
   timer.start("postprocess");
   postprocess(*labels, impl_->options, postprocessRecord);
   timer.stop();
+  throwIfInterrupted();
 
   timer.start("write");
   CaseOutputs outputs;  // removes everything it wrote unless the case completes
@@ -194,9 +198,9 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
     timer.start("render");
     auto image = input.nativeImage;
     render::RenderOptions renderOptions;
-    const auto rendered = render::renderSegmentation(*labels, image.GetPointer(), model.labels, request.renderDirectory,
-                                                     renderOptions, progress);
-    outputs.adopt(rendered.files);
+    // The meshes and pictures are committed under the case's transaction too (same thread).
+    render::renderSegmentation(*labels, image.GetPointer(), model.labels, request.renderDirectory, renderOptions,
+                               progress);
     timer.stop();
   }
 
@@ -228,7 +232,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
   if (sidecarPath != "-") {
     outputs.writeJson(sidecar, sidecarPath);
   }
-  outputs.keep();
+  outputs.keep();  // the last safe point: a signal before here removes every file of the case
   impl_->lastLabels = labels;
   spdlog::info("segmented {} with {} model(s) into {} in {:.2f} s", request.inputs.front(), impl_->modelPaths.size(),
                request.outputLabels, timer.totalSeconds());

@@ -81,6 +81,14 @@ void softmaxOverClassesInPlace(at::Tensor& scores) {
 
 }  // namespace
 
+int automaticTileBatch(const std::vector<int>& patchSize, bool cuda) {
+  int64_t voxels = 1;
+  for (const int extent : patchSize) voxels *= std::max(1, extent);
+  const int64_t budget = cuda ? 2000000 : 300000;
+  const int64_t ceiling = cuda ? 16 : 8;
+  return static_cast<int>(std::clamp<int64_t>(budget / voxels, 1, ceiling));
+}
+
 /// The models that one --model path contributed (the folds of an nnU-Net folder or of a .ssm file):
 /// indices [begin, end) into Predictor::Impl::models.
 struct ModelGroup {
@@ -103,6 +111,11 @@ struct Predictor::Impl {
 
   const ModelDescription& description() const { return models.front()->description(); }
 
+  int tileBatchFor(const model::SegmentationModel& model) const {
+    return options.tileBatch > 0 ? options.tileBatch
+                                 : automaticTileBatch(model.description().patchSize, device.is_cuda());
+  }
+
   /// The model's forward with LibTorch's errors turned into one-line SkipSeg errors.
   Network network(model::SegmentationModel& model) const {
     return [&model, this](const at::Tensor& tiles) {
@@ -112,7 +125,7 @@ struct Predictor::Impl {
         const std::string reason = firstLine(error.what_without_backtrace());
         if (reason.find("out of memory") != std::string::npos) {
           throw Error(ExitCode::Unsupported, "out of memory on " + device.str() + " with --tile-batch " +
-                                                 std::to_string(options.tileBatch) +
+                                                 std::to_string(tileBatchFor(model)) +
                                                  ": lower --tile-batch or use another device (" + reason + ")");
         }
         if (dtype != c10::kFloat) {
@@ -160,8 +173,8 @@ std::unique_ptr<Predictor> Predictor::create(const std::vector<std::string>& mod
   if (!(options.overlap >= 0.0 && options.overlap < 1.0)) {
     throw usageError("--overlap must be in [0, 1), not " + std::to_string(options.overlap));
   }
-  if (options.tileBatch < 1) {
-    throw usageError("--tile-batch must be at least 1");
+  if (options.tileBatch < 0) {
+    throw usageError("--tile-batch must be 0 (automatic) or more");
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
@@ -202,7 +215,7 @@ std::unique_ptr<Predictor> Predictor::create(const std::vector<std::string>& mod
       "inference: {} network(s), device {}, precision {}, {} CPU thread(s), overlap {}, tile batch {}, "
       "mirroring {}",
       impl->models.size(), impl->device.str(), precisionName(impl->dtype), impl->threads, options.overlap,
-      options.tileBatch, mirrorText);
+      options.tileBatch > 0 ? std::to_string(options.tileBatch) : "auto", mirrorText);
   return std::unique_ptr<Predictor>(new Predictor(std::move(impl)));
 }
 
@@ -252,7 +265,7 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
       SlidingWindowOptions window;
       window.patchSize.assign(model.description().patchSize.begin(), model.description().patchSize.end());
       window.overlap = impl_->options.overlap;
-      window.tileBatch = impl_->options.tileBatch;
+      window.tileBatch = impl_->tileBatchFor(model);
       window.mirrorAxes = impl_->mirrorAxes;
       window.device = impl_->device;
       window.networkDtype = impl_->dtype;
@@ -320,7 +333,8 @@ Json Predictor::report() const {
           {"precision", precisionName(impl_->dtype)},
           {"threads", impl_->threads},
           {"overlap", impl_->options.overlap},
-          {"tile_batch", impl_->options.tileBatch},
+          {"tile_batch", impl_->tileBatchFor(*impl_->models.front())},
+          {"tile_batch_chosen", impl_->options.tileBatch > 0 ? "by the user" : "automatically from the patch size"},
           {"mirror_axes", impl_->mirrorAxes},
           {"tiles", impl_->statistics.tiles},
           {"tiles_reused_constant_input", impl_->statistics.reusedTiles},

@@ -31,6 +31,11 @@ class NetworkModel : public SegmentationModel {
 
   const ModelDescription& description() const override { return description_; }
   std::string kind() const override { return kind_; }
+  int64_t parameterCount() const override {
+    int64_t count = 0;
+    for (const auto& parameter : network_->parameters()) count += parameter.numel();
+    return count;
+  }
 
   at::Tensor forward(const at::Tensor& input) override {
     torch::NoGradGuard noGradients;
@@ -57,10 +62,12 @@ class TorchScriptModel : public SegmentationModel {
   TorchScriptModel(torch::jit::Module module, ModelDescription description, bool optimize)
       : original_(std::move(module)), description_(std::move(description)), optimize_(optimize) {
     original_.eval();
+    for (const auto& parameter : original_.parameters(/*recurse=*/true)) parameterCount_ += parameter.numel();
   }
 
   const ModelDescription& description() const override { return description_; }
   std::string kind() const override { return "torchscript"; }
+  int64_t parameterCount() const override { return parameterCount_; }
 
   at::Tensor forward(const at::Tensor& input) override {
     torch::NoGradGuard noGradients;
@@ -134,6 +141,7 @@ class TorchScriptModel : public SegmentationModel {
 
   torch::jit::Module original_;
   bool holdsOriginal_ = true;
+  int64_t parameterCount_ = 0;
   bool prepared_ = false;
   torch::jit::Module runnable_;
   ModelDescription description_;

@@ -16,6 +16,8 @@ class TemporaryDirectory {
   std::string file(const std::string& name) const;
   /// Names of the entries in the folder, sorted (to assert that nothing partial was left behind).
   std::string listing() const;
+  /// The same for any folder ("" when it does not exist).
+  static std::string listingOf(const std::string& folder);
 
  private:
   std::string path_;

@@ -60,8 +60,13 @@ class Journal {
   mutable std::mutex mutex_;
 };
 
+/// The absolute path of an output with ".", "..", repeated slashes and symbolic links resolved (as far as
+/// the path exists): the journal records outputs so, and compares them so.
+std::string canonicalOutputPath(const std::string& path);
+
 /// Why a case must be (re)done, or an empty string when its journal entry is current: done with the
-/// same fingerprints and the same output path, and that output still exists with the recorded size.
+/// same fingerprints and the same output file (compared as canonical paths), and that output still exists
+/// with the recorded size.
 std::string redoReason(const JournalEntry* entry, const std::string& inputFingerprint,
                        const std::string& modelFingerprint, const std::string& optionsFingerprint,
                        const std::string& output);

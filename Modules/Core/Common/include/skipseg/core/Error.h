@@ -15,7 +15,8 @@ enum class ExitCode : int {
   Internal = 4,       ///< a bug or an unexpected library failure
   Unsupported = 5,    ///< valid input that this version cannot handle (e.g. an unknown model format)
   OutputFailed = 6,   ///< the output could not be written (permissions, disk full)
-  Interrupted = 130,  ///< stopped by a signal
+  Interrupted = 130,  ///< stopped by SIGINT (Ctrl-C); the unfinished outputs were removed
+  Terminated = 143,   ///< stopped by SIGTERM (kill, Slurm, a shutdown); the unfinished outputs were removed
 };
 
 class Error : public std::runtime_error {

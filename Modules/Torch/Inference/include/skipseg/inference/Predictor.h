@@ -23,12 +23,18 @@ struct InferenceOptions {
   std::string precision = "float32";  ///< float32 | float16 (CUDA) | bfloat16
   int threads = 0;                    ///< CPU threads for LibTorch; 0: every core
   double overlap = 0.5;               ///< share of a patch that neighbouring tiles have in common, [0, 1)
-  int tileBatch = 1;                  ///< tiles per forward pass
+  int tileBatch = 0;                  ///< tiles per forward pass; 0: automaticTileBatch() per model
   bool mirror = false;                ///< test-time mirroring (mean over all flips of the mirror axes)
   /// Tensor spatial axes (model axis order) to flip when `mirror` is on. Empty: the model's mirror_axes,
   /// or every spatial axis when the model names none. Axes the model does not allow are a usage error.
   std::vector<int> mirrorAxes;
 };
+
+/// The tile batch used when InferenceOptions::tileBatch is 0: as many patches as fit a budget of
+/// voxels per forward pass (about 300 k on the CPU, 2 M on CUDA), 1 to 8 (CPU) or 16 (CUDA). Small
+/// patches are where batching pays: the nnU-Net fixture's 32 x 48 x 48 patches ran 2.6x faster at 4
+/// than at 1 on the CPU with the same labels, while a 96^3 patch gains little and costs memory.
+int automaticTileBatch(const std::vector<int>& patchSize, bool cuda);
 
 class Predictor {
  public:

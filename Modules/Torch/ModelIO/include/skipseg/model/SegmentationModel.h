@@ -28,6 +28,8 @@ class SegmentationModel {
   virtual void moveTo(const c10::Device& device, c10::ScalarType dtype) = 0;
   /// Where the model came from: "skipseg", "torchscript" or "nnunet".
   virtual std::string kind() const = 0;
+  /// Trainable values (0 for a TorchScript file saved frozen, whose weights are constants).
+  virtual int64_t parameterCount() const = 0;
 };
 
 struct LoadOptions {
