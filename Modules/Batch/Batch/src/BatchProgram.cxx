@@ -163,9 +163,12 @@ cli::ProgramDescription batchProgramDescription(const WorkerRegistry& workers) {
                                 "A folder of scans (.nii .nii.gz .nrrd .nhdr .mha .mhd, DICOM series folders), or a "
                                 "CSV manifest case_id,input[,output] (relative paths from the manifest's folder).");
   input.group = "Input";
+  input.placeholder = "DIR|CSV";
+  input.requiredUnless = "--merge";
   auto& output = description.add("output-dir", ParameterKind::OutputDirectory,
                                  "Folder for the outputs, the journal and the summary; created when missing.");
   output.group = "Output";
+  output.requiredUnless = "--merge";
   std::string names;
   std::vector<std::string> choices;
   for (const auto& type : workers.types()) {
@@ -186,6 +189,7 @@ cli::ProgramDescription batchProgramDescription(const WorkerRegistry& workers) {
                       "K/N: process only the K-th of N disjoint parts of the cases (0 <= K < N); a case's "
                       "part depends only on its id. Slurm: ${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}.");
   shard.defaultValue = "0/1";
+  shard.placeholder = "K/N";
   auto& fingerprint = description.add("input-fingerprint", ParameterKind::Enumeration,
                                       "How reruns notice changed inputs: metadata (names, sizes, modification times; "
                                       "fast) or content (SHA-256 of every byte; reads all inputs again).");
@@ -198,6 +202,7 @@ cli::ProgramDescription batchProgramDescription(const WorkerRegistry& workers) {
   auto& merge = description.add("merge", ParameterKind::StringList,
                                 "Merge these shard summaries into --summary instead of running a batch.");
   merge.group = "Merge";
+  merge.placeholder = "FILE,...";
   for (const auto& type : workers.types()) {
     for (const auto& parameter : type.options) {
       description.parameters.push_back(parameter);

@@ -7,26 +7,6 @@
 namespace skipseg::cli {
 namespace {
 
-std::string metavar(const Parameter& parameter) {
-  switch (parameter.kind) {
-    case ParameterKind::Flag: return "";
-    case ParameterKind::Integer: return "N";
-    case ParameterKind::Float: return "X";
-    case ParameterKind::FloatList: return "X,Y,...";
-    case ParameterKind::StringList: return "A,B,...";
-    case ParameterKind::InputDirectory:
-    case ParameterKind::OutputDirectory: return "DIR";
-    case ParameterKind::Enumeration: {
-      std::string joined;
-      for (const auto& choice : parameter.choices) {
-        joined += (joined.empty() ? "" : "|") + choice;
-      }
-      return joined;
-    }
-    default: return "FILE";
-  }
-}
-
 std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
   std::istringstream words(text);
   std::string word;
@@ -56,8 +36,18 @@ std::string helpText(const ProgramDescription& description) {
       positional[parameter.positionalIndex] = &parameter;
     }
   }
+  // The usual form: what is required (also what is required unless another option is given) bare.
+  const auto usual = [](const Parameter& parameter) { return parameter.required || !parameter.requiredUnless.empty(); };
   for (const auto& entry : positional) {
-    text << " " << (entry.second->required ? "" : "[") << metavar(*entry.second) << (entry.second->required ? "" : "]");
+    const bool bare = usual(*entry.second);
+    text << " " << (bare ? "" : "[") << placeholderOf(*entry.second) << (bare ? "" : "]");
+  }
+  // Required options that have no position are part of the usage line too.
+  for (const auto& parameter : description.parameters) {
+    if (usual(parameter) && parameter.positionalIndex < 0) {
+      const std::string value = placeholderOf(parameter);
+      text << " --" << parameter.name << (value.empty() ? "" : " " + value);
+    }
   }
   text << " [options]\n\n" << wrap(description.description, 0, 100) << "\n";
 
@@ -78,9 +68,14 @@ std::string helpText(const ProgramDescription& description) {
         continue;
       }
       std::string flag = "  --" + parameter.name;
-      const std::string var = metavar(parameter);
+      const std::string var = placeholderOf(parameter);
       if (!var.empty()) {
         flag += " " + var;
+      }
+      if (parameter.required) {
+        flag += "  (required)";
+      } else if (!parameter.requiredUnless.empty()) {
+        flag += "  (required unless " + parameter.requiredUnless + ")";
       }
       text << flag << "\n";
       std::string help = parameter.help;
@@ -99,7 +94,7 @@ std::string helpText(const ProgramDescription& description) {
   text << "Common options:\n"
        << "  --help            this text\n"
        << "  --version         print the SkipSeg version\n"
-       << "  --log-level L     debug|info|warning|error|off (default: info)\n"
+       << "  --log-level LEVEL debug|info|warning|error|off (default: info)\n"
        << "  --log-file FILE   also write the log to FILE\n";
   if (description.slicerModule) {
     text << "  --xml             print the 3D Slicer CLI module description\n";

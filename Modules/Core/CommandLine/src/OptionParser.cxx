@@ -54,6 +54,57 @@ void validate(const Parameter& parameter, const std::vector<std::string>& values
   }
 }
 
+// Edit distance counting an insertion, deletion, substitution or swap of neighbours as one edit
+// (optimal string alignment): typing slips such as "--inptu" are one edit from "--input".
+std::size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) {
+    d[i][0] = i;
+  }
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    d[0][j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// "unknown option --ouput; did you mean --output?" when one option is close enough to be a typo.
+std::string unknownOptionMessage(const ProgramDescription& description, const std::string& given) {
+  std::string name = given;
+  name.erase(0, name.find_first_not_of('-'));
+  name = name.substr(0, name.find('='));
+  std::vector<std::string> known;
+  for (const auto& parameter : description.parameters) {
+    known.push_back(parameter.name);
+  }
+  // The common options runProgram takes out before parsing.
+  for (const char* common : {"help", "version", "xml", "log-level", "log-file"}) {
+    known.emplace_back(common);
+  }
+  std::string best;
+  std::size_t bestDistance = std::string::npos;
+  for (const auto& candidate : known) {
+    const std::size_t distance = editDistance(name, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  std::string message = "unknown option --" + name;
+  // Up to two edits, and fewer than a third of the name: "--ouput" suggests --output, "--x" nothing.
+  if (!best.empty() && bestDistance <= 2 && bestDistance * 3 <= std::max(name.size(), best.size())) {
+    message += "; did you mean --" + best + "?";
+  }
+  return message + " (see --help)";
+}
+
 }  // namespace
 
 std::vector<std::string> splitList(const std::string& text) {
@@ -106,6 +157,8 @@ ParsedOptions parseOptions(const ProgramDescription& description, const std::vec
   try {
     po::store(po::command_line_parser(arguments).options(options).positional(positional).run(), variables);
     po::notify(variables);
+  } catch (const po::unknown_option& error) {
+    throw usageError(unknownOptionMessage(description, error.get_option_name()));
   } catch (const po::too_many_positional_options_error&) {
     throw usageError("too many arguments without an option name (see --help)");
   } catch (const po::error& error) {

@@ -31,6 +31,7 @@ std::string escape(const std::string& text) {
 bool isIndexed(ParameterKind kind) {
   switch (kind) {
     case ParameterKind::InputImage:
+    case ParameterKind::InputLabelMap:
     case ParameterKind::OutputImage:
     case ParameterKind::OutputLabelMap:
     case ParameterKind::InputFile:
@@ -48,18 +49,21 @@ std::string joinExtensions(const std::vector<std::string>& extensions) {
 }
 
 void writeParameter(std::ostringstream& xml, const Parameter& parameter) {
-  const std::string label = parameter.label.empty() ? parameter.name : parameter.label;
+  const std::string label = displayLabel(parameter);
   std::string description = parameter.help;
   if (isIndexed(parameter.kind)) {
     if (parameter.positionalIndex < 0) {
       throw internalError("parameter --" + parameter.name +
                           " is an image or file and needs a positional index for Slicer");
     }
-    const bool input = parameter.kind == ParameterKind::InputImage || parameter.kind == ParameterKind::InputFile;
+    const bool input = parameter.kind == ParameterKind::InputImage || parameter.kind == ParameterKind::InputLabelMap ||
+                       parameter.kind == ParameterKind::InputFile;
     const bool image = parameter.kind != ParameterKind::InputFile && parameter.kind != ParameterKind::OutputFile;
     xml << "    <" << (image ? "image" : "file");
     if (image) {
-      xml << " type=\"" << (parameter.kind == ParameterKind::OutputLabelMap ? "label" : "scalar") << "\"";
+      const bool labelMap =
+          parameter.kind == ParameterKind::OutputLabelMap || parameter.kind == ParameterKind::InputLabelMap;
+      xml << " type=\"" << (labelMap ? "label" : "scalar") << "\"";
     }
     if (!parameter.fileExtensions.empty()) {
       xml << " fileExtensions=\"" << escape(joinExtensions(parameter.fileExtensions)) << "\"";

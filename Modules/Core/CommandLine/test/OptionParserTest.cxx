@@ -64,4 +64,26 @@ TEST(OptionParser, UnknownOptionIsAUsageError) {
   EXPECT_THROW(skipseg::cli::parseOptions(exampleProgram(), {"a.nrrd", "--frobnicate"}), skipseg::Error);
 }
 
+std::string usageErrorOf(const std::vector<std::string>& arguments) {
+  try {
+    skipseg::cli::parseOptions(exampleProgram(), arguments);
+  } catch (const skipseg::Error& error) {
+    EXPECT_EQ(error.code(), skipseg::ExitCode::Usage);
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(OptionParser, MisspelledOptionSuggestsTheClosestOne) {
+  EXPECT_EQ(usageErrorOf({"a.nrrd", "--ovrelap", "0.3"}),
+            "unknown option --ovrelap; did you mean --overlap? (see --help)");
+  EXPECT_EQ(usageErrorOf({"a.nrrd", "--mirorr"}), "unknown option --mirorr; did you mean --mirror? (see --help)");
+  EXPECT_EQ(usageErrorOf({"a.nrrd", "--devise=cpu"}), "unknown option --devise; did you mean --device? (see --help)");
+  // The common options count too.
+  EXPECT_EQ(usageErrorOf({"a.nrrd", "--log-levl", "debug"}),
+            "unknown option --log-levl; did you mean --log-level? (see --help)");
+  // Nothing close: no guess.
+  EXPECT_EQ(usageErrorOf({"a.nrrd", "--frobnicate"}), "unknown option --frobnicate (see --help)");
+}
+
 }  // namespace

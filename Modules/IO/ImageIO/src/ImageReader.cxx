@@ -11,6 +11,7 @@
 #include <itkGDCMImageIO.h>
 #include <itkImageFileReader.h>
 #include <itkImageIOFactory.h>
+#include <itkVectorImage.h>
 
 #include <cmath>
 #include <cstdint>
@@ -87,6 +88,19 @@ ReadResult readImageFile(const std::string& path, const std::string& format) {
   result.image = reader->GetOutput();
   result.image->DisconnectPipeline();
   return result;
+}
+
+// checkShape without the one-component rule.
+void checkVolumeShape(const std::string& path, itk::ImageIOBase* imageIO) {
+  const unsigned components = imageIO->GetNumberOfComponents();
+  imageIO->SetNumberOfComponents(1);
+  try {
+    checkShape(path, imageIO);
+  } catch (...) {
+    imageIO->SetNumberOfComponents(components);
+    throw;
+  }
+  imageIO->SetNumberOfComponents(components);
 }
 
 bool isDicomFile(const std::string& path) {
@@ -178,6 +192,49 @@ ImageInfo readImageInfo(const std::string& path) {
   info.pixelType = detail::pixelTypeName(imageIO->GetComponentType());
   info.components = imageIO->GetNumberOfComponents();
   return info;
+}
+
+MultiChannelReadResult readMultiChannelImage(const std::string& path) {
+  detail::registerImageIOFactories();
+  const std::string format = detail::formatOfFileName(path);
+  if (format.empty()) {
+    throw unsupported(path, "unknown image format; SkipSeg reads " + detail::supportedExtensions());
+  }
+  auto imageIO = openHeader(path, format);
+  checkVolumeShape(path, imageIO);
+  if (format == "NIfTI") {
+    detail::checkNiftiComplete(path);
+  }
+  using VectorImage = itk::VectorImage<float, 3>;
+  auto reader = itk::ImageFileReader<VectorImage>::New();
+  reader->SetImageIO(imageIO);
+  reader->SetFileName(path);
+  try {
+    reader->Update();
+  } catch (const std::exception& error) {
+    throw badInput(path, "cannot read the voxels: " + detail::describeItkError(error));
+  }
+  const VectorImage* image = reader->GetOutput();
+  MultiChannelReadResult result;
+  result.info.format = format;
+  result.info.pixelType = detail::pixelTypeName(imageIO->GetComponentType());
+  result.info.components = image->GetNumberOfComponentsPerPixel();
+  result.voxels = VoxelBuffer(geometryOf(image), result.info.components);
+  // A vector image interleaves the components of each voxel; VoxelBuffer is channel-major.
+  const float* interleaved = image->GetBufferPointer();
+  const std::size_t voxels = result.voxels.geometry.voxelCount();
+  for (std::size_t c = 0; c < result.info.components; ++c) {
+    float* target = result.voxels.channel(c);
+    for (std::size_t voxel = 0; voxel < voxels; ++voxel) {
+      target[voxel] = interleaved[voxel * result.info.components + c];
+    }
+  }
+  result.components = readComponentLabels(path, imageIO->GetMetaDataDictionary());
+  if (!result.components.empty() && result.components.size() != result.info.components) {
+    throw badInput(path, "names " + std::to_string(result.components.size()) + " components but has " +
+                             std::to_string(result.info.components));
+  }
+  return result;
 }
 
 }  // namespace skipseg::io

@@ -275,12 +275,17 @@ void writeLabelImage(const LabelImage* labels, const std::string& path) {
   writeAnyImage(narrow.GetPointer(), path);
 }
 
-void writeMultiChannelImage(const VoxelBuffer& buffer, const std::string& path) {
+void writeMultiChannelImage(const VoxelBuffer& buffer, const std::string& path,
+                            const std::vector<ComponentLabel>& components) {
   using VectorImage = itk::VectorImage<float, 3>;
   const std::size_t channels = buffer.channels;
   const std::size_t voxels = buffer.geometry.voxelCount();
   if (channels == 0 || buffer.values.size() != channels * voxels) {
     throw internalError("writeMultiChannelImage: the buffer for " + path + " does not hold channels x voxels values");
+  }
+  if (!components.empty() && components.size() != channels) {
+    throw internalError("writeMultiChannelImage: " + std::to_string(components.size()) + " component labels for " +
+                        std::to_string(channels) + " channels of " + path);
   }
   auto image = VectorImage::New();
   applyGeometry(buffer.geometry, image);
@@ -294,7 +299,11 @@ void writeMultiChannelImage(const VoxelBuffer& buffer, const std::string& path) 
       interleaved[voxel * channels + c] = source[voxel];
     }
   }
+  putComponentLabels(components, image->GetMetaDataDictionary());
   writeAnyImage(image.GetPointer(), path);
+  if (!components.empty()) {
+    writeComponentLabelsSidecar(components, path);
+  }
 }
 
 }  // namespace skipseg::io

@@ -64,29 +64,44 @@ cli::ProgramDescription convertProgramDescription() {
       "Converts an image file or a DICOM series into NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr) or MetaImage "
       "(.mha, .mhd), keeping origin, spacing and direction. With --orient the voxel axes are permuted and flipped to "
       "the given orientation code; every voxel keeps its world position. The output appears only when complete.";
-  description.slicerModule = false;
+  description.slicerModule = true;
   auto& input =
       description.add("input", cli::ParameterKind::InputImage, "Image file, DICOM file or DICOM folder to convert.");
   input.positionalIndex = 0;
+  input.placeholder = "INPUT";
   input.required = true;
   input.label = "Input image";
+  input.group = "Input and output";
+  input.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};  // Slicer writes its temporary input as the first
   auto& output =
       description.add("output", cli::ParameterKind::OutputImage,
                       "Output file; its extension chooses the format (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd).");
   output.positionalIndex = 1;
+  output.placeholder = "OUTPUT";
   output.required = true;
   output.label = "Output image";
+  output.group = "Input and output";
   output.fileExtensions = {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"};
-  description.add("series", cli::ParameterKind::String,
-                  "DICOM only: the SeriesInstanceUID to convert when the folder holds several series "
-                  "(skipseg-info lists them).");
-  description.add("orient", cli::ParameterKind::String,
-                  "Reorient to this code, e.g. RAS or LPS: the letters name where voxel axes i, j, k point.");
-  description.add("allow-uneven-spacing", cli::ParameterKind::Flag,
-                  "DICOM only: accept unevenly spaced slices, resampled linearly onto a regular grid (logged).");
-  description.add("labels", cli::ParameterKind::Flag,
-                  "Treat the image as a label map: integer values 0..65535 are required and written as the "
-                  "smallest unsigned type that holds them.");
+  description
+      .add("series", cli::ParameterKind::String,
+           "DICOM only: the SeriesInstanceUID to convert when the folder holds several series "
+           "(skipseg-info lists them).")
+      .placeholder = "UID";
+  description.parameters.back().slicer = false;  // Slicer passes a volume file, never a DICOM folder
+  description
+      .add("orient", cli::ParameterKind::String,
+           "Reorient to this code, e.g. RAS or LPS: the letters name where voxel axes i, j, k point.")
+      .placeholder = "CODE";
+  description.parameters.back().label = "Orientation code";
+  description
+      .add("allow-uneven-spacing", cli::ParameterKind::Flag,
+           "DICOM only: accept unevenly spaced slices, resampled linearly onto a regular grid (logged).")
+      .slicer = false;
+  auto& labels =
+      description.add("labels", cli::ParameterKind::Flag,
+                      "Treat the image as a label map: integer values 0..65535 are required and written as the "
+                      "smallest unsigned type that holds them.");
+  labels.label = "Label map";
   return description;
 }
 

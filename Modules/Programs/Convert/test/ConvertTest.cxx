@@ -5,6 +5,8 @@
 #include "skipseg/io/Orientation.h"
 #include "skipseg/programs/ConvertProgram.h"
 #include "skipseg/testing/RunProgram.h"
+#include "skipseg/testing/SlicerInvocation.h"
+#include "skipseg/testing/SlicerSchema.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
@@ -288,6 +290,24 @@ TEST(ConvertProgram, BuiltProgramConvertsAndReportsErrors) {
   EXPECT_EQ(failed.standardError,
             "skipseg-convert: error: " + folder.file("nothing.mha") + ": no such file or folder\n");
   EXPECT_FALSE(fs::exists(folder.file("x.nii")));
+}
+
+TEST(ConvertProgram, XmlValidatesAgainstSlicersSchema) {
+  const auto result = skipseg::testing::runProgram("skipseg-convert", {"--xml"});
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  EXPECT_NE(result.standardOutput.find("<label>Orientation code</label>"), std::string::npos);
+  SKIPSEG_EXPECT_VALID_SLICER_XML(result.standardOutput);
+}
+
+// Slicer reads --xml, writes the input volume where the description says and passes options by flag.
+TEST(ConvertProgram, RunsExactlyAsSlicerWould) {
+  skipseg::testing::TemporaryDirectory folder;
+  const auto parameters = skipseg::testing::slicerParametersOf("skipseg-convert");
+  const auto commandLine = skipseg::testing::slicerCommandLine(parameters, {{"orient", {"RAS"}}}, folder.path());
+  io::writeImage(syntheticImage(), commandLine.files.at("input"));
+  const auto result = skipseg::testing::runProgram("skipseg-convert", commandLine.arguments);
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  EXPECT_EQ(io::orientationCode(io::readImage(commandLine.files.at("output")).image.GetPointer()), "RAS");
 }
 
 // Two headers with one stem (ctsm.mhd, ctsm.nhdr) each get their own data file: the second conversion

@@ -234,24 +234,50 @@ cli::ProgramDescription evaluateProgramDescription() {
       "matched by file name (one row per case and label, then mean, median and std per label). With --statistics "
       "it reports per-label volume and intensity statistics of a scan instead. Conventions: "
       "Documentation/Evaluation.md.";
-  auto& reference = program.add("reference", ParameterKind::String,
+  program.slicerModule = true;
+  // Slicer passes images and files by position (its schema gives them no flag); on the command line
+  // they may be given either way. Only the last of them may be left out in Slicer, so the statistics
+  // mode's own inputs stay on the command line.
+  auto& reference = program.add("reference", ParameterKind::InputLabelMap,
                                 "Reference label image, or a folder of them (cases matched by file name).");
   reference.group = "Input and output";
-  auto& prediction = program.add("prediction", ParameterKind::String,
+  reference.label = "Reference labels";
+  reference.positionalIndex = 0;
+  reference.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  reference.placeholder = "REFERENCE";  // a label image or a folder of them
+  reference.requiredUnless = "--statistics";
+  auto& prediction = program.add("prediction", ParameterKind::InputLabelMap,
                                  "Predicted label image, or a folder of them (same case names as --reference).");
   prediction.group = "Input and output";
+  prediction.label = "Predicted labels";
+  prediction.positionalIndex = 1;
+  prediction.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  prediction.placeholder = "PREDICTION";
+  prediction.requiredUnless = "--statistics";
   auto& output =
       program.add("output", ParameterKind::OutputFile, "Report to write: .json or .csv (written atomically).");
   output.required = true;
   output.fileExtensions = {".json", ".csv"};
   output.group = "Input and output";
-  program.add("label-ids", ParameterKind::StringList,
-              "Labels to evaluate, e.g. 1,2,5 (default: every non-zero label present in either image; background 0 "
-              "is never evaluated).");
-  program.add("label-names", ParameterKind::InputFile,
-              "Names for the labels: a JSON {\"1\": \"spleen\", ...}, a skipseg.json model description, or a colour "
-              "table (\"id name r g b a\" lines, 3D Slicer .ctbl).");
-  program.add("tolerance", ParameterKind::Float, "Tolerance of the normalised surface Dice, in mm.").defaultValue = "1";
+  output.label = "Report";
+  output.positionalIndex = 2;
+  output.placeholder = "REPORT";
+  program
+      .add("label-ids", ParameterKind::StringList,
+           "Labels to evaluate, e.g. 1,2,5 (default: every non-zero label present in either image; background 0 "
+           "is never evaluated).")
+      .placeholder = "ID,...";
+  program.parameters.back().label = "Label IDs";
+  auto& names = program.add(
+      "label-names", ParameterKind::InputFile,
+      "Names for the labels: a JSON {\"1\": \"spleen\", ...}, a skipseg.json model description, or a colour "
+      "table (\"id name r g b a\" lines, 3D Slicer .ctbl).");
+  names.positionalIndex = 3;
+  names.placeholder = "NAMES";  // the last position: Slicer may leave it out
+  names.fileExtensions = {".json", ".ctbl", ".txt"};
+  auto& tolerance = program.add("tolerance", ParameterKind::Float, "Tolerance of the normalised surface Dice, in mm.");
+  tolerance.defaultValue = "1";
+  tolerance.label = "Surface Dice tolerance (mm)";
   auto& bothEmpty = program.add("both-empty", ParameterKind::Enumeration,
                                 "When a label is in neither image: nan (undefined, left out of summaries) or one "
                                 "(Dice, IoU, precision, recall and surface Dice 1, distances 0).");
@@ -267,10 +293,13 @@ cli::ProgramDescription evaluateProgramDescription() {
                                  "Label statistics without a reference: per-label volume (mm3) and intensity mean, "
                                  "std, min, max and percentiles of --image under --labels.");
   statistics.group = "Label statistics";
+  statistics.slicer = false;
   auto& image = program.add("image", ParameterKind::InputImage, "The scan whose intensities are summarised.");
   image.group = "Label statistics";
+  image.slicer = false;
   auto& labels = program.add("labels", ParameterKind::InputFile, "The label image over --image (same grid).");
   labels.group = "Label statistics";
+  labels.slicer = false;
   return program;
 }
 

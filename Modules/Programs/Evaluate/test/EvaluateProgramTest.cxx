@@ -4,6 +4,8 @@
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/testing/RunProgram.h"
+#include "skipseg/testing/SlicerInvocation.h"
+#include "skipseg/testing/SlicerSchema.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
@@ -84,6 +86,29 @@ TEST(EvaluateProgram, SingleCaseJsonReportHasMetricsNamesAndConventions) {
   EXPECT_EQ(rows[1]["dice"], "nan");  // label 2 in neither image: undefined by default
   EXPECT_EQ(rows[1]["hausdorff_mm"], "nan");
   EXPECT_EQ(report["conventions"]["one_side_empty_distance"], "inf");
+}
+
+TEST(EvaluateProgram, XmlValidatesAgainstSlicersSchema) {
+  const auto result = skipseg::testing::runProgram("skipseg-evaluate", {"--xml"});
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  SKIPSEG_EXPECT_VALID_SLICER_XML(result.standardOutput);
+}
+
+// Slicer passes the two label maps, the report and the names by position, the rest by flag.
+TEST(EvaluateProgram, RunsExactlyAsSlicerWould) {
+  skipseg::testing::TemporaryDirectory folder;
+  skipseg::writeFileAtomically(folder.file("names.json"), R"({"1": "tumour"})");
+  const auto parameters = skipseg::testing::slicerParametersOf("skipseg-evaluate");
+  const auto commandLine = skipseg::testing::slicerCommandLine(
+      parameters, {{"label-names", {folder.file("names.json")}}, {"tolerance", {"2"}}}, folder.path());
+  skipseg::io::writeLabelImage(ballImage(8.75).GetPointer(), commandLine.files.at("reference"));
+  skipseg::io::writeLabelImage(ballImage(10.75).GetPointer(), commandLine.files.at("prediction"));
+  const auto result = skipseg::testing::runProgram("skipseg-evaluate", commandLine.arguments);
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  const auto report = skipseg::readJsonFile(commandLine.files.at("output"));
+  const auto& row = report["cases"][0]["labels"][0];
+  EXPECT_EQ(row["name"], "tumour");
+  EXPECT_NEAR(row["dice"].get<double>(), analyticDice(8.0, 2.0), 0.01);
 }
 
 TEST(EvaluateProgram, CsvReportAndTheOtherEmptyConventions) {

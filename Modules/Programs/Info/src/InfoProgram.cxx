@@ -48,26 +48,25 @@ Json petJson(const io::PetSuvInputs& suv) {
   return object;
 }
 
-Json describe(const std::string& path, const io::ReadResult& read) {
-  const ImageGeometry geometry = io::geometryOf(read.image);
+Json geometryJson(const ImageGeometry& geometry) {
   Json direction = Json::array();
   for (int row = 0; row < 3; ++row) {
     direction.push_back(
         {geometry.direction[row * 3], geometry.direction[row * 3 + 1], geometry.direction[row * 3 + 2]});
   }
+  return {{"size", geometry.size},  {"spacing", geometry.spacing}, {"origin", geometry.origin},
+          {"direction", direction}, {"coordinate_system", "LPS"},  {"orientation", io::orientationCode(geometry)}};
+}
+
+Json describe(const std::string& path, const io::ReadResult& read) {
+  const ImageGeometry geometry = io::geometryOf(read.image);
   const float* values = read.image->GetBufferPointer();
   const auto [low, high] = std::minmax_element(values, values + geometry.voxelCount());
-  Json info = {{"path", path},
-               {"format", read.info.format},
-               {"size", geometry.size},
-               {"spacing", geometry.spacing},
-               {"origin", geometry.origin},
-               {"direction", direction},
-               {"coordinate_system", "LPS"},
-               {"orientation", io::orientationCode(geometry)},
-               {"pixel_type", read.info.pixelType},
-               {"components", read.info.components},
-               {"value_range", {*low, *high}}};
+  Json info = {{"path", path}, {"format", read.info.format}};
+  info.update(geometryJson(geometry));
+  info["pixel_type"] = read.info.pixelType;
+  info["components"] = read.info.components;
+  info["value_range"] = {*low, *high};
   if (read.info.format == "DICOM") {
     info["modality"] = read.info.modality;
     info["series_uid"] = read.info.seriesUid;
@@ -76,6 +75,31 @@ Json describe(const std::string& path, const io::ReadResult& read) {
   if (read.info.petSuv) {
     info["pet_suv_inputs"] = petJson(*read.info.petSuv);
   }
+  return info;
+}
+
+// Several values per voxel (skipseg-segment's --probabilities): each component with its label, when
+// the file names them, and its value range.
+Json describe(const std::string& path, const io::MultiChannelReadResult& read) {
+  const ImageGeometry& geometry = read.voxels.geometry;
+  Json info = {{"path", path}, {"format", read.info.format}};
+  info.update(geometryJson(geometry));
+  info["pixel_type"] = read.info.pixelType;
+  info["components"] = read.info.components;
+  const auto [low, high] = std::minmax_element(read.voxels.values.begin(), read.voxels.values.end());
+  info["value_range"] = {*low, *high};
+  Json components = Json::array();
+  for (std::size_t c = 0; c < read.info.components; ++c) {
+    const float* values = read.voxels.channel(c);
+    const auto [componentLow, componentHigh] = std::minmax_element(values, values + geometry.voxelCount());
+    Json component = {{"component", c}, {"value_range", {*componentLow, *componentHigh}}};
+    if (!read.components.empty()) {
+      component["name"] = read.components[c].name;
+      component["label_value"] = read.components[c].value;
+    }
+    components.push_back(component);
+  }
+  info["component_details"] = components;
   return info;
 }
 
@@ -91,6 +115,10 @@ int run(const cli::ParsedOptions& options) {
     spdlog::info("{} holds {} DICOM series; --series UID describes one of them", path, header.dicomSeries.size());
     const Json info = {{"path", path}, {"format", "DICOM"}, {"dicom_series", seriesListJson(header.dicomSeries)}};
     std::cout << info.dump(2) << "\n";
+    return 0;
+  }
+  if (header.format != "DICOM" && header.components > 1) {
+    std::cout << describe(path, io::readMultiChannelImage(path)).dump(2) << "\n";
     return 0;
   }
   const io::ReadResult read = io::readImage(path, readOptions);
@@ -114,10 +142,13 @@ cli::ProgramDescription infoProgramDescription() {
   auto& input = description.add("input", cli::ParameterKind::InputImage,
                                 "Image file (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd), DICOM file or DICOM folder.");
   input.positionalIndex = 0;
+  input.placeholder = "IMAGE";
   input.required = true;
   input.label = "Input image";
-  description.add("series", cli::ParameterKind::String,
-                  "DICOM only: the SeriesInstanceUID to describe when the folder holds several series.");
+  description
+      .add("series", cli::ParameterKind::String,
+           "DICOM only: the SeriesInstanceUID to describe when the folder holds several series.")
+      .placeholder = "UID";
   description.add("allow-uneven-spacing", cli::ParameterKind::Flag,
                   "DICOM only: accept unevenly spaced slices, resampled linearly onto a regular grid (logged).");
   return description;

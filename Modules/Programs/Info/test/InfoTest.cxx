@@ -59,6 +59,34 @@ TEST(Info, PrintsGeometryOrientationTypeAndRangeAsJson) {
   EXPECT_FALSE(json.contains("dicom_series"));
 }
 
+// skipseg-segment --probabilities files: several components, each with its label name.
+TEST(Info, DescribesTheMultiComponentFilesSkipSegWrites) {
+  ImageGeometry geometry;
+  geometry.size = {3, 2, 2};
+  geometry.spacing = {1.5, 1.5, 3.0};
+  VoxelBuffer probabilities(geometry, 2);
+  for (std::size_t index = 0; index < geometry.voxelCount(); ++index) {
+    probabilities.channel(0)[index] = 1.0f - 0.05f * static_cast<float>(index);
+    probabilities.channel(1)[index] = 0.05f * static_cast<float>(index);
+  }
+  for (const char* name : {"probs.nrrd", "probs.nii.gz", "probs.mha"}) {
+    skipseg::testing::TemporaryDirectory folder;
+    io::writeMultiChannelImage(probabilities, folder.file(name), {{"background", 0}, {"liver", 1}});
+    const InfoRun run = info({folder.file(name)});
+    ASSERT_EQ(run.code, 0) << name << ": " << run.error;
+    const Json json = Json::parse(run.output);
+    EXPECT_EQ(json["components"], 2) << name;
+    EXPECT_EQ(json["size"], Json({3, 2, 2})) << name;
+    EXPECT_EQ(json["pixel_type"], "float") << name;
+    const Json& details = json["component_details"];
+    ASSERT_EQ(details.size(), 2u) << name;
+    EXPECT_EQ(details[0]["name"], "background") << name;
+    EXPECT_EQ(details[1]["name"], "liver") << name;
+    EXPECT_EQ(details[1]["label_value"], 1) << name;
+    EXPECT_NEAR(details[1]["value_range"][1].get<double>(), 0.55, 1e-6) << name;
+  }
+}
+
 TEST(Info, DicomFolderListsItsSeries) {
   SKIPSEG_REQUIRE_SHARED_DATA(series, "totalsegmentator/example_ct_dicom");
   const InfoRun run = info({series});

@@ -158,12 +158,18 @@ cli::ProgramDescription modelProgramDescription() {
                                 "v2 results folder.");
   model.required = true;
   model.positionalIndex = 1;
+  model.placeholder = "MODEL";
   auto& output = description.add("output", cli::ParameterKind::String, "import/export: the file to write.");
   output.positionalIndex = 2;
-  description.add("folds", cli::ParameterKind::StringList,
-                  "nnU-Net folders: the folds to use (e.g. 0,1,2 or all); default: every fold with a checkpoint.");
-  description.add("checkpoint", cli::ParameterKind::String, "nnU-Net folders: the checkpoint file in each fold.")
-      .defaultValue = "checkpoint_final.pth";
+  output.placeholder = "FILE";
+  description
+      .add("folds", cli::ParameterKind::StringList,
+           "nnU-Net folders: the folds to use (e.g. 0,1,2 or all); default: every fold with a checkpoint.")
+      .placeholder = "K,...|all";
+  auto& checkpoint =
+      description.add("checkpoint", cli::ParameterKind::String, "nnU-Net folders: the checkpoint file in each fold.");
+  checkpoint.defaultValue = "checkpoint_final.pth";
+  checkpoint.placeholder = "NAME";
   description.add("layers", cli::ParameterKind::Flag, "summary: also list every computing layer.");
   return description;
 }

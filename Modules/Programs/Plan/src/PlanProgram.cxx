@@ -29,9 +29,11 @@ cli::ProgramDescription planProgramDescription() {
                                   "with the header case,<channel name>...,label.");
   dataset.required = true;
   dataset.positionalIndex = 0;
+  dataset.placeholder = "DIR|CSV";
   auto& output = description.add("output", cli::ParameterKind::OutputFile, "The plans file to write (JSON).");
   output.required = true;
   output.fileExtensions = {".json"};
+  output.placeholder = "PLANS";
   description
       .add("memory-budget", cli::ParameterKind::Float,
            "Memory for the activations of one training batch, in GB (GPU memory, or RAM for CPU training). "
@@ -40,8 +42,10 @@ cli::ProgramDescription planProgramDescription() {
   description.add("folds", cli::ParameterKind::Integer, "Number of cross-validation folds.").defaultValue = "5";
   description.add("seed", cli::ParameterKind::Integer, "Seed of the fold split and of the intensity sampling.")
       .defaultValue = "12345";
-  description.add("spacing", cli::ParameterKind::FloatList,
-                  "Override the target spacing: x,y,z in mm (e.g. 3,3,3 for a quick, coarse model).");
+  description
+      .add("spacing", cli::ParameterKind::FloatList,
+           "Override the target spacing: x,y,z in mm (e.g. 3,3,3 for a quick, coarse model).")
+      .placeholder = "X,Y,Z";
   auto& base = description.add("base-features", cli::ParameterKind::Integer,
                                "Feature maps of the first network stage (doubling per stage).");
   base.defaultValue = "32";

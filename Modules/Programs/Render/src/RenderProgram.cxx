@@ -28,20 +28,32 @@ cli::ProgramDescription renderProgramDescription() {
       "slices through the labels' centre with the labels over the scan, and an off-screen 3D picture of the "
       "meshes seen from the front. Needs an X display for the 3D picture and starts Xvfb when there is none. "
       "Details: Documentation/Rendering.md.";
-  auto& labels = program.add("labels", ParameterKind::InputFile, "The label image.");
+  program.slicerModule = true;
+  auto& labels = program.add("labels", ParameterKind::InputLabelMap, "The label image.");
   labels.required = true;
   labels.positionalIndex = 0;
+  labels.placeholder = "LABELS";
   labels.group = "Input and output";
+  labels.label = "Label map";
+  labels.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
   auto& image = program.add("image", ParameterKind::InputImage,
                             "The scan under the labels (same grid), shown under the slices; without it the labels "
                             "are drawn on black.");
   image.group = "Input and output";
+  image.label = "Scan";
+  image.positionalIndex = 1;
+  image.placeholder = "SCAN";  // the last position: Slicer may leave it out
+  image.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
   auto& output = program.add("output-dir", ParameterKind::OutputDirectory, "Folder for the meshes and pictures.");
   output.required = true;
   output.group = "Input and output";
-  program.add("label-names", ParameterKind::InputFile,
-              "Label names and colours: a skipseg.json model description, a JSON {\"1\": \"spleen\"}, or a colour "
-              "table (\"id name r g b a\", 3D Slicer .ctbl).");
+  output.label = "Output folder";
+  output.placeholder = "DIR";
+  auto& names =
+      program.add("label-names", ParameterKind::InputFile,
+                  "Label names and colours: a skipseg.json model description, a JSON {\"1\": \"spleen\"}, or a colour "
+                  "table (\"id name r g b a\", 3D Slicer .ctbl).");
+  names.slicer = false;  // a file after the optional scan would take the scan's position in Slicer
   auto& format = program.add("mesh-format", ParameterKind::Enumeration, "Mesh file format, or none for no meshes.");
   format.choices = {"vtp", "stl", "obj", "none"};
   format.defaultValue = "vtp";
@@ -67,10 +79,11 @@ cli::ProgramDescription renderProgramDescription() {
                              "the scan holds air below -500, else percentile).");
   window.choices = {"auto", "ct-soft-tissue", "ct-lung", "ct-bone", "ct-brain", "percentile"};
   window.defaultValue = "auto";
-  program.add("no-slices", ParameterKind::Flag, "Do not write slices.png.");
-  program.add("no-3d", ParameterKind::Flag, "Do not write surfaces.png (no X display needed).");
+  program.add("no-slices", ParameterKind::Flag, "Do not write slices.png.").label = "No slice picture";
+  program.add("no-3d", ParameterKind::Flag, "Do not write surfaces.png (no X display needed).").label = "No 3D picture";
   auto& size = program.add("size", ParameterKind::Integer, "Width and height of surfaces.png in pixels.");
   size.defaultValue = "800";
+  size.label = "3D picture size (pixels)";
   return program;
 }
 

@@ -2,6 +2,8 @@
 
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/testing/RunProgram.h"
+#include "skipseg/testing/SlicerInvocation.h"
+#include "skipseg/testing/SlicerSchema.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
@@ -71,6 +73,30 @@ TEST(RenderProgram, WritesMeshesAndPictures) {
   EXPECT_TRUE(fs::exists(folder.file("out/5_label_5.obj")));
   EXPECT_TRUE(fs::exists(folder.file("out/slices.png")));
   EXPECT_TRUE(fs::exists(folder.file("out/surfaces.png")));
+}
+
+TEST(RenderProgram, XmlValidatesAgainstSlicersSchema) {
+  const auto result = skipseg::testing::runProgram("skipseg-render", {"--xml"});
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  EXPECT_NE(result.standardOutput.find("<label>Mesh format</label>"), std::string::npos);
+  SKIPSEG_EXPECT_VALID_SLICER_XML(result.standardOutput);
+}
+
+// Slicer passes the label map and the scan by position, the output folder and options by flag.
+TEST(RenderProgram, RunsExactlyAsSlicerWould) {
+  skipseg::testing::TemporaryDirectory folder;
+  const auto parameters = skipseg::testing::slicerParametersOf("skipseg-render");
+  const auto commandLine = skipseg::testing::slicerCommandLine(
+      parameters, {{"output-dir", {folder.file("out")}}, {"no-3d", {"true"}}}, folder.path());
+  skipseg::io::writeLabelImage(twoBlocks().GetPointer(), commandLine.files.at("labels"));
+  auto scan = blank<FloatImage>(1.0);
+  scan->FillBuffer(40.0f);
+  skipseg::io::writeImage(scan.GetPointer(), commandLine.files.at("image"));
+  const auto result = skipseg::testing::runProgram("skipseg-render", commandLine.arguments);
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  EXPECT_TRUE(fs::exists(folder.file("out/2_label_2.vtp")));
+  EXPECT_TRUE(fs::exists(folder.file("out/slices.png")));
+  EXPECT_FALSE(fs::exists(folder.file("out/surfaces.png")));
 }
 
 TEST(RenderProgram, PicturesAndMeshesCanBeLeftOut) {

@@ -88,6 +88,7 @@ batch::WorkerType segmentWorkerType() {
   type.outputExtension = ".nii.gz";
   type.options.push_back(
       option("device", ParameterKind::String, "Where the network runs: auto, cpu, cuda or cuda:N.", "auto"));
+  type.options.back().placeholder = "DEVICE";
   auto precision = option("precision", ParameterKind::Enumeration, "Network precision.", "float32");
   precision.choices = {"float32", "float16", "bfloat16"};
   type.options.push_back(precision);

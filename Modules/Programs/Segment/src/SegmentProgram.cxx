@@ -29,6 +29,7 @@ cli::ProgramDescription segmentProgramDescription() {
                             "The scan: a NIfTI, NRRD or MetaImage file, or a folder holding a DICOM series.");
   input.label = "Input volume";
   input.positionalIndex = 0;
+  input.placeholder = "SCAN";
   input.required = true;
   input.group = "Input and output";
   input.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
@@ -38,6 +39,7 @@ cli::ProgramDescription segmentProgramDescription() {
                   "The label map to write (.nii.gz, .nii, .nrrd or .mha); written only when the whole run succeeds.");
   output.label = "Output labels";
   output.positionalIndex = 1;
+  output.placeholder = "LABELS";
   output.required = true;
   output.group = "Input and output";
   output.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
@@ -46,24 +48,28 @@ cli::ProgramDescription segmentProgramDescription() {
                             "Model file(s) or nnU-Net folder(s); give several (comma-separated or repeated) for an "
                             "ensemble. Default: the demonstration brain model SkipSeg ships.");
   model.label = "Model";
+  model.placeholder = "MODEL[,MODEL...]";
   model.group = "Input and output";
 
   auto& extra =
       program.add("extra-input", ParameterKind::StringList,
                   "Further input channels, in the model's channel order after --input (multi-channel models).");
   extra.group = "Input and output";
+  extra.placeholder = "FILE[,FILE...]";
   extra.slicer = false;
 
   auto& probabilities =
       program.add("probabilities", ParameterKind::String,
                   "Also write per-class probabilities on the scan's grid to this file (one component per label).");
   probabilities.group = "Input and output";
+  probabilities.placeholder = "FILE";
   probabilities.slicer = false;
 
   auto& sidecar = program.add("sidecar", ParameterKind::String,
                               "Where to write the JSON record of the run (model, options, timings, label volumes). "
                               "Default: the output's name with .json; '-' for none.");
   sidecar.group = "Input and output";
+  sidecar.placeholder = "FILE";
   sidecar.slicer = false;
 
   auto& render = program.add("render", ParameterKind::OutputDirectory,
@@ -74,12 +80,15 @@ cli::ProgramDescription segmentProgramDescription() {
   auto& series = program.add("series", ParameterKind::String,
                              "DICOM: the SeriesInstanceUID to read when the folder holds several series.");
   series.group = "Input and output";
+  series.placeholder = "UID";
+  series.label = "DICOM series UID";
   auto& uneven = program.add("allow-uneven-spacing", ParameterKind::Flag,
                              "DICOM: accept unevenly spaced slices by resampling them onto a regular grid (logged).");
   uneven.group = "Input and output";
 
   auto& device = program.add("device", ParameterKind::String, "Where the network runs: auto, cpu, cuda or cuda:N.");
   device.defaultValue = "auto";
+  device.placeholder = "DEVICE";
   device.group = "Computation";
   auto& precision = program.add("precision", ParameterKind::Enumeration,
                                 "Network precision; float16 needs CUDA, bfloat16 a device that has it.");
@@ -126,6 +135,7 @@ cli::ProgramDescription segmentProgramDescription() {
                               "Remove connected components smaller than this volume in mm3 (0: keep all).");
   minimum.defaultValue = "0";
   minimum.group = "Postprocessing";
+  minimum.label = "Smallest component kept (mm3)";
   auto& holes = program.add("fill-holes", ParameterKind::Flag, "Fill holes enclosed by a label with that label.");
   holes.group = "Postprocessing";
   return program;

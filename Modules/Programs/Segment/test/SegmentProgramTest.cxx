@@ -6,6 +6,7 @@
 #include "skipseg/programs/SegmentProgram.h"
 #include "skipseg/testing/RunProgram.h"
 #include "skipseg/testing/SlicerInvocation.h"
+#include "skipseg/testing/SlicerSchema.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 
 namespace {
@@ -55,8 +57,23 @@ TEST(SegmentProgram, TorchScriptFixtureOnRealCtWritesLabelsSidecarAndProbabiliti
     EXPECT_TRUE(sidecar["timings_seconds"].contains(stage)) << stage;
   }
   EXPECT_EQ(sidecar["model"]["orientation"], "RAS");
+  EXPECT_EQ(sidecar["model"]["kind"], "torchscript");
+  EXPECT_EQ(sidecar["model"]["format"], "skipseg-torchscript/1");
   EXPECT_EQ(sidecar["models"][0], model);
   EXPECT_TRUE(sidecar["labels"].contains("liver"));
+  // When the run started and finished: UTC, ISO 8601, in order.
+  const std::regex utc(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)");
+  const std::string started = sidecar["started_at"], finished = sidecar["finished_at"];
+  EXPECT_TRUE(std::regex_match(started, utc)) << started;
+  EXPECT_TRUE(std::regex_match(finished, utc)) << finished;
+  EXPECT_LT(started, finished);
+
+  // The probabilities name their components: the model's labels, in order.
+  const auto named = skipseg::io::readMultiChannelImage(folder.file("probabilities.nrrd"));
+  ASSERT_EQ(named.components.size(), 3u);
+  EXPECT_EQ(named.components[0].name, "background");
+  EXPECT_EQ(named.components[0].value, 0);
+  EXPECT_EQ(named.components[1].name, "liver");
 
   skipseg::io::registerImageIOFactories();
   auto reader = itk::ImageFileReader<itk::VectorImage<float, 3>>::New();
@@ -77,13 +94,24 @@ TEST(SegmentProgram, NnUNetFolderOnDicomSeriesGivesLabelsOnTheSeriesGrid) {
   TemporaryDirectory folder;
   const int code = skipseg::programs::segmentMain({"--input", series, "--model", model, "--output",
                                                    folder.file("labels.nrrd"), "--threads", "2", "--overlap", "0",
-                                                   "--largest-component", "per-label", "--log-level", "warning"});
+                                                   "--largest-component", "per-label", "--probabilities",
+                                                   folder.file("probabilities.nii.gz"), "--log-level", "warning"});
   ASSERT_EQ(code, 0);
   expectOnTheScan(folder.file("labels.nrrd"), series);
   const auto sidecar = skipseg::readJsonFile(folder.file("labels.json"));
   EXPECT_EQ(sidecar["model"]["axis_order"], "zyx");
   EXPECT_TRUE(sidecar["model"]["crop_to_nonzero"].get<bool>());
   EXPECT_TRUE(sidecar["postprocessing"].contains("largest_component"));
+  EXPECT_EQ(sidecar["model"]["kind"], "nnunet");
+  EXPECT_EQ(sidecar["model"]["format"], "nnunet-v2");
+  // NIfTI probabilities: the component names in probabilities.components.json, listed among the outputs.
+  EXPECT_TRUE(std::find(sidecar["outputs"].begin(), sidecar["outputs"].end(),
+                        folder.file("probabilities.components.json")) != sidecar["outputs"].end())
+      << sidecar["outputs"].dump();
+  const auto named = skipseg::io::readMultiChannelImage(folder.file("probabilities.nii.gz"));
+  ASSERT_EQ(named.components.size(), named.info.components);
+  EXPECT_EQ(named.components[0].name, "background");
+  EXPECT_EQ(named.components[1].name, "liver");
 }
 
 TEST(SegmentProgram, MissingScanIsOneLineExitThreeAndNothingWritten) {
@@ -142,6 +170,14 @@ TEST(SegmentProgram, RunsExactlyAsSlicerWouldWithNrrdInAndOut) {
   expectOnTheScan(output, scan);
 }
 
+TEST(SegmentProgram, XmlValidatesAgainstSlicersSchemaWithHumanLabels) {
+  const auto result = runProgram("skipseg-segment", {"--xml"});
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  EXPECT_NE(result.standardOutput.find("<label>Tile batch</label>"), std::string::npos);
+  EXPECT_EQ(result.standardOutput.find("<label>tile-batch</label>"), std::string::npos);
+  SKIPSEG_EXPECT_VALID_SLICER_XML(result.standardOutput);
+}
+
 TEST(SegmentProgram, XmlDescribesInputScalarAndOutputLabelImages) {
   const auto parameters = skipseg::testing::slicerParametersOf("skipseg-segment");
   const auto input =
@@ -191,4 +227,7 @@ TEST(SegmentProgram, TorchScriptExportGivesTheLabelsOfItsSsmModel) {
   EXPECT_EQ(differing, 0u) << "of " << count << " voxels";
   EXPECT_GT(labelsPresent(fromSsm.GetPointer()).size(), 1u);  // something was segmented, not all background
   EXPECT_EQ(skipseg::readJsonFile(folder.file("from-pt.json"))["model"]["output"], "logits");
+  const auto fromSsmSidecar = skipseg::readJsonFile(folder.file("from-ssm.json"));
+  EXPECT_EQ(fromSsmSidecar["model"]["kind"], "skipseg");
+  EXPECT_EQ(fromSsmSidecar["model"]["format"], "skipseg-model/1");
 }

@@ -6,6 +6,7 @@
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/JsonFile.h"
+#include "skipseg/core/Logging.h"
 #include "skipseg/core/ModelDescription.h"
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
@@ -18,7 +19,6 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -30,26 +30,6 @@ namespace fs = std::filesystem;
 
 namespace skipseg::programs {
 namespace {
-
-// Also logs into OUTPUT/training.log for as long as the run lasts.
-class LogFileSink {
- public:
-  explicit LogFileSink(const std::string& path) {
-    try {
-      sink_ = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, false);
-    } catch (const spdlog::spdlog_ex& error) {
-      throw outputFailed(path, error.what());
-    }
-    spdlog::default_logger()->sinks().push_back(sink_);
-  }
-  ~LogFileSink() {
-    auto& sinks = spdlog::default_logger()->sinks();
-    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
-  }
-
- private:
-  spdlog::sink_ptr sink_;
-};
 
 int log2Floor(int value) {
   int result = 0;
@@ -229,7 +209,8 @@ int runTraining(const cli::ParsedOptions& options) {
   if (error) {
     throw outputFailed(output, "cannot create the folder: " + error.message());
   }
-  LogFileSink logFile((fs::path(output) / "training.log").string());
+  // At info level whatever the console shows, and current while training goes on.
+  ScopedLogFile logFile((fs::path(output) / "training.log").string(), LogLevel::Info);
   const std::string architecture = options.string("network");
   const int epochs = static_cast<int>(options.integer("epochs"));
   const int iterations = static_cast<int>(options.integer("iterations"));
@@ -398,21 +379,26 @@ cli::ProgramDescription trainProgramDescription() {
   auto& plans = description.add("plans", cli::ParameterKind::InputFile, "The plans file written by skipseg-plan.");
   plans.required = true;
   plans.positionalIndex = 0;
+  plans.placeholder = "PLANS";
   plans.fileExtensions = {".json"};
-  description.add("configuration", cli::ParameterKind::String, "Configuration of the plans: 3d_fullres or 2d.")
-      .defaultValue = "3d_fullres";
-  description
-      .add("fold", cli::ParameterKind::String,
-           "Cross-validation fold (0..K-1), or all (train and validate on every case).")
-      .defaultValue = "0";
+  auto& configuration =
+      description.add("configuration", cli::ParameterKind::String, "Configuration of the plans: 3d_fullres or 2d.");
+  configuration.defaultValue = "3d_fullres";
+  configuration.placeholder = "NAME";
+  auto& fold = description.add("fold", cli::ParameterKind::String,
+                               "Cross-validation fold (0..K-1), or all (train and validate on every case).");
+  fold.defaultValue = "0";
+  fold.placeholder = "K";
   auto& output =
       description.add("output", cli::ParameterKind::OutputDirectory, "Folder for the model, checkpoints and logs.");
   output.required = true;
   auto& network = description.add("network", cli::ParameterKind::Enumeration, "Architecture to train.");
   network.choices = nn::registeredArchitectures();  // whatever the network registry builds
   network.defaultValue = "nnunet";
-  description.add("network-options", cli::ParameterKind::String,
-                  "JSON object (text or file) merged into the network configuration, e.g. {\"norm\": \"batch\"}.");
+  description
+      .add("network-options", cli::ParameterKind::String,
+           "JSON object (text or file) merged into the network configuration, e.g. {\"norm\": \"batch\"}.")
+      .placeholder = "JSON";
   description.add("epochs", cli::ParameterKind::Integer, "Epochs to train.").defaultValue = "100";
   description.add("iterations", cli::ParameterKind::Integer, "Training batches per epoch.").defaultValue = "250";
   description.add("validation-iterations", cli::ParameterKind::Integer, "Validation batches per epoch (pseudo Dice).")
@@ -424,14 +410,18 @@ cli::ProgramDescription trainProgramDescription() {
   optimizer.defaultValue = "sgd";
   description.add("learning-rate", cli::ParameterKind::Float,
                   "Initial learning rate (default 0.01 for sgd, 0.001 for adamw).");
-  description
-      .add("mirror-axes", cli::ParameterKind::String,
-           "Tensor axes (z=0, y=1, x=2 for 3D) flipped in augmentation and test-time mirroring: all, none or a "
-           "list such as 0,1. Leave out the left-right axis when labels are lateral (left/right structures).")
-      .defaultValue = "all";
+  auto& mirrorAxes =
+      description.add("mirror-axes", cli::ParameterKind::String,
+                      "Tensor axes (z=0, y=1, x=2 for 3D) flipped in augmentation and test-time mirroring: all, none "
+                      "or a list such as 0,1. Leave out the left-right axis when labels are lateral (left/right "
+                      "structures).");
+  mirrorAxes.defaultValue = "all";
+  mirrorAxes.placeholder = "AXES";
   description.add("seed", cli::ParameterKind::Integer,
                   "Seed of initialisation, sampling and augmentation (default: the plans').");
-  description.add("device", cli::ParameterKind::String, "auto, cpu, cuda or cuda:N.").defaultValue = "auto";
+  auto& device = description.add("device", cli::ParameterKind::String, "auto, cpu, cuda or cuda:N.");
+  device.defaultValue = "auto";
+  device.placeholder = "DEVICE";
   description.add("threads", cli::ParameterKind::Integer, "Background threads preparing batches (0: none).")
       .defaultValue = "2";
   description
@@ -446,7 +436,8 @@ cli::ProgramDescription trainProgramDescription() {
                   "previous training's results first. Without it (and without --resume) such an OUTPUT is refused.");
   description.add("no-mixed-precision", cli::ParameterKind::Flag,
                   "On CUDA, train in float32 instead of bfloat16 autocast.");
-  description.add("cache", cli::ParameterKind::String, "Folder of the preprocessing cache (default OUTPUT/cache).");
+  description.add("cache", cli::ParameterKind::String, "Folder of the preprocessing cache (default OUTPUT/cache).")
+      .placeholder = "DIR";
   for (auto& parameter : description.parameters) {
     parameter.slicer = false;  // training is a command-line task
   }

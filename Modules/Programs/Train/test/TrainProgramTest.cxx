@@ -13,10 +13,13 @@
 #include <itkImageFileWriter.h>
 #include <itkNiftiImageIOFactory.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <thread>
 
 namespace skipseg::programs {
 namespace {
@@ -109,7 +112,33 @@ TEST(TrainProgram, TrainsAModelThatLoadsWithThePlansPreprocessingAndResumes) {
     }
     return arguments;
   };
-  ASSERT_EQ(trainMain(withEpochs("2", false)), 0);
+  // training.log fills while training goes on (not only when it ends), at info level although the
+  // console shows only warnings: a thread watches it during the run.
+  const std::string logPath = output + "/training.log";
+  std::atomic<bool> trainingDone{false};
+  std::atomic<bool> logHadLinesDuringTraining{false};
+  std::thread watcher([&] {
+    while (!trainingDone) {
+      std::error_code error;
+      if (std::filesystem::file_size(logPath, error) > 0 && !error) {
+        logHadLinesDuringTraining = true;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  const int trained = trainMain(withEpochs("2", false));
+  trainingDone = true;
+  watcher.join();
+  ASSERT_EQ(trained, 0);
+  EXPECT_TRUE(logHadLinesDuringTraining);
+  {
+    std::ifstream logFile(logPath);
+    const std::string log((std::istreambuf_iterator<char>(logFile)), std::istreambuf_iterator<char>());
+    EXPECT_NE(log.find("[info] training unet"), std::string::npos) << log;
+    EXPECT_NE(log.find("[info] epoch 2/2:"), std::string::npos) << log;
+    EXPECT_NE(log.find("[info] validation mean Dice"), std::string::npos) << log;
+  }
   for (const char* name : {"model.ssm", "checkpoint_latest.pt", "training.log", "training_history.json",
                            "training_curves.png", "validation.json"}) {
     EXPECT_TRUE(std::filesystem::exists(output + "/" + name)) << name;

@@ -6,6 +6,7 @@
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/core/OutputTransaction.h"
 #include "skipseg/core/VoxelBuffer.h"
+#include "skipseg/io/ComponentLabels.h"
 #include "skipseg/io/ImageTypes.h"
 
 #include <string>
@@ -16,7 +17,9 @@ namespace skipseg::segmentation {
 class CaseOutputs {
  public:
   void writeLabels(const io::LabelImage& labels, const std::string& path);
-  void writeProbabilities(const VoxelBuffer& probabilities, const std::string& path);
+  /// `labels`: what each channel is, recorded in the file (or beside a NIfTI file).
+  void writeProbabilities(const VoxelBuffer& probabilities, const std::string& path,
+                          const std::vector<io::ComponentLabel>& labels);
   void writeJson(const Json& value, const std::string& path);
   /// The last safe point: a signal before this call still rolls the whole case back.
   void keep() { transaction_.commit(); }

@@ -6,6 +6,7 @@
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/StageTimer.h"
+#include "skipseg/core/UtcTime.h"
 #include "skipseg/core/Version.h"
 #include "skipseg/io/Geometry.h"
 #include "skipseg/io/ImageWriter.h"
@@ -27,6 +28,7 @@ namespace skipseg::segmentation {
 struct PreparedCase {
   ModelGridInput modelInput;
   StageTimer timer;
+  std::string startedAt = utcNow();  ///< when work on the case began (reading the scan)
 };
 
 struct SegmentationPipeline::Impl {
@@ -65,6 +67,28 @@ void postprocess(io::LabelImage& labels, const PipelineOptions& options, Json& r
   if (options.fillHoles) {
     record["holes_filled_voxels"] = fillHoles(labels);
   }
+}
+
+// The components of the probability file: one per model label, in the model's order.
+std::vector<io::ComponentLabel> componentLabelsOf(const ModelDescription& description) {
+  std::vector<io::ComponentLabel> components;
+  for (const auto& label : description.labels) {
+    components.push_back({label.name, label.id});
+  }
+  return components;
+}
+
+// The description of the model that ran, with the kind and format of its file: skipseg.json's own
+// format tag says nothing about a .ssm file or an nnU-Net folder.
+Json modelRecord(const ModelDescription& description, const Json& inferenceReport) {
+  static const std::map<std::string, std::string> formats{
+      {"skipseg", "skipseg-model/1"}, {"torchscript", "skipseg-torchscript/1"}, {"nnunet", "nnunet-v2"}};
+  Json record = description.toJson();
+  const std::string kind = inferenceReport.at("models").at(0).value("kind", std::string());
+  const auto format = formats.find(kind);
+  record["kind"] = kind;
+  record["format"] = format != formats.end() ? Json(format->second) : Json(nullptr);
+  return record;
 }
 
 // Voxel count and volume of every label present, for the sidecar and the log.
@@ -166,7 +190,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
   CaseOutputs outputs;  // removes everything it wrote unless the case completes
   outputs.writeLabels(*labels, request.outputLabels);
   if (!request.outputProbabilities.empty()) {
-    outputs.writeProbabilities(nativeProbabilities, request.outputProbabilities);
+    outputs.writeProbabilities(nativeProbabilities, request.outputProbabilities, componentLabelsOf(model));
   }
   timer.stop();
   if (!request.renderDirectory.empty()) {
@@ -193,13 +217,15 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
                            {"orientation", io::orientationCode(input.modelGrid)},
                            {"cropped_to_nonzero", input.cropped}};
   sidecar["models"] = impl_->modelPaths;
-  sidecar["model"] = model.toJson();
   sidecar["inference"] = impl_->predictor->report();
+  sidecar["model"] = modelRecord(model, sidecar["inference"]);
   sidecar["options"] = request.commandLine;
   sidecar["postprocessing"] = postprocessRecord;
   sidecar["labels"] = labelVolumes(*labels, model);
   sidecar["outputs"] = outputs.files();
   sidecar["timings_seconds"] = timer.toJson();
+  sidecar["started_at"] = prepared.startedAt;
+  sidecar["finished_at"] = utcNow();  // the sidecar is the case's last file
 
   const std::string sidecarPath = request.sidecar.empty() ? defaultSidecarPath(request.outputLabels) : request.sidecar;
   if (sidecarPath != "-") {

@@ -17,6 +17,7 @@ enum class ParameterKind {
   StringList,       ///< <string-vector>: comma-separated, or the option repeated
   FloatList,        ///< <double-vector>: comma-separated
   InputImage,       ///< <image type="scalar"> channel input
+  InputLabelMap,    ///< <image type="label"> channel input
   OutputLabelMap,   ///< <image type="label"> channel output
   OutputImage,      ///< <image type="scalar"> channel output
   InputFile,        ///< <file> channel input
@@ -28,10 +29,13 @@ enum class ParameterKind {
 struct Parameter {
   std::string name;  ///< long flag without dashes ("input"); also the Slicer element name
   ParameterKind kind = ParameterKind::String;
-  std::string label;         ///< short human title (Slicer shows it); defaults to the name
+  std::string label;         ///< short human title (Slicer shows it); defaults to the name made readable
   std::string help;          ///< one or two sentences: what it does, units, default
+  std::string placeholder;   ///< what the value is in --help ("UID", "K/N"); defaults by kind (FILE, DIR, N)
   std::string defaultValue;  ///< as text; empty for none
   bool required = false;
+  /// Required except with this other option (e.g. "--merge"): marked in --help, checked by the program.
+  std::string requiredUnless;
   int positionalIndex = -1;                 ///< >= 0: may be given without its flag, at this position (Slicer <index>)
   std::vector<std::string> choices;         ///< Enumeration only
   std::vector<std::string> fileExtensions;  ///< images/files: e.g. {".nrrd", ".nii.gz"}; Slicer uses the first
@@ -55,5 +59,11 @@ struct ProgramDescription {
   Parameter& add(const std::string& name, ParameterKind kind, const std::string& help);
   const Parameter* find(const std::string& name) const;
 };
+
+/// The label Slicer shows: `label`, else the name made readable ("tile-batch" -> "Tile batch").
+std::string displayLabel(const Parameter& parameter);
+
+/// The value's name in --help: `placeholder`, else one from the kind (FILE, DIR, N, X, a|b|c).
+std::string placeholderOf(const Parameter& parameter);
 
 }  // namespace skipseg::cli

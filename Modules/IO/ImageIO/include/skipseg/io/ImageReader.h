@@ -5,6 +5,8 @@
 // series (a folder). Every failure is a skipseg::Error with a one-line "PATH: problem" message:
 // BadInput (3) for missing/corrupt/inconsistent input, Unsupported (5) for valid input SkipSeg does
 // not handle (4D, several components, an unknown extension). Documentation/ImageIO.md lists them.
+#include "skipseg/core/VoxelBuffer.h"
+#include "skipseg/io/ComponentLabels.h"
 #include "skipseg/io/ImageInfo.h"
 #include "skipseg/io/ImageTypes.h"
 
@@ -33,6 +35,15 @@ ReadResult readImage(const std::string& path, const ReadOptions& options = {});
 
 /// Reads integer labels; throws BadInput when a value is not an integer in 0..65535.
 LabelImage::Pointer readLabelImage(const std::string& path, const ReadOptions& options = {});
+
+struct MultiChannelReadResult {
+  VoxelBuffer voxels;  ///< one channel per component, as float
+  ImageInfo info;
+  std::vector<ComponentLabel> components;  ///< what each component stands for; empty when the file does not say
+};
+
+/// Reads a file with one or more values per voxel (such as skipseg-segment's --probabilities).
+MultiChannelReadResult readMultiChannelImage(const std::string& path);
 
 /// Reads only what describes the image (format, pixel type, components) without its voxels.
 /// For a DICOM folder this lists the series; it does not check the slices.

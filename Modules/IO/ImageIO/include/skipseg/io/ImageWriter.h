@@ -3,6 +3,7 @@
 // place at the end, so a failed run leaves no output (see Documentation/ImageIO.md for .nhdr/.mhd,
 // whose voxels live in a second file).
 #include "skipseg/core/VoxelBuffer.h"
+#include "skipseg/io/ComponentLabels.h"
 #include "skipseg/io/ImageTypes.h"
 
 #include <string>
@@ -38,6 +39,9 @@ void writeLabelImage(const LabelImage* labels, const std::string& path);
 
 /// Writes every channel of `buffer` as one float32 image with one component per channel (e.g.
 /// per-class probabilities), on the buffer's geometry. Same formats and atomicity as writeImage.
-void writeMultiChannelImage(const VoxelBuffer& buffer, const std::string& path);
+/// `components` (one per channel, or none) name what each component stands for: in the header, or for
+/// NIfTI in componentLabelsSidecarPath(path), written after the image (ComponentLabels.h).
+void writeMultiChannelImage(const VoxelBuffer& buffer, const std::string& path,
+                            const std::vector<ComponentLabel>& components = {});
 
 }  // namespace skipseg::io
