@@ -11,6 +11,9 @@ packages=(
   # an optimised BLAS for LibTorch's convolutions that oneDNN does not take (Debian's default libblas
   # is the reference one): a small-channel conv3d ran 1.9x faster with it here
   libopenblas0-openmp
+  # tcmalloc for the programs: glibc mapped and unmapped LibTorch's per-layer buffers at every tile
+  # (27 % of skipseg-segment's time went to page faults); see Applications/CMakeLists.txt
+  libtcmalloc-minimal4
   # GDCM's CMake files name its tools; without them every configure prints pages of warnings
   libgdcm-tools
   # an independent DICOM converter, to check ours against in tests
