@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace skipseg::inference {
@@ -121,6 +122,46 @@ struct TilePlan {
   int64_t reused = 0;
 };
 
+/// The value of each channel when `tile` ([1, C, patch...]) holds one value per channel; nothing
+/// otherwise. A float32 CPU tile is scanned directly and the scan stops at the first differing voxel
+/// (at once, for most tiles); other tiles go through min/max reductions in float32 (the CPU's min/max
+/// kernels lack bfloat16 in some LibTorch versions).
+std::optional<std::vector<float>> constantValues(const at::Tensor& tile) {
+  const int64_t channels = tile.size(1);
+  std::vector<float> values(static_cast<std::size_t>(channels));
+  if (tile.is_cpu() && tile.scalar_type() == at::kFloat && (tile.dim() == 4 || tile.dim() == 5)) {
+    // [1, C, (d0,) d1, d2] walked by its strides, without a copy of the view.
+    const bool volume = tile.dim() == 5;
+    const int64_t outer = volume ? tile.size(2) : 1, middle = tile.size(-2), inner = tile.size(-1);
+    const int64_t outerStride = volume ? tile.stride(2) : 0, middleStride = tile.stride(-2),
+                  innerStride = tile.stride(-1);
+    for (int64_t c = 0; c < channels; ++c) {
+      const float* channel = tile.data_ptr<float>() + c * tile.stride(1);
+      const float value = channel[0];
+      for (int64_t a = 0; a < outer; ++a) {
+        for (int64_t m = 0; m < middle; ++m) {
+          const float* row = channel + a * outerStride + m * middleStride;
+          for (int64_t i = 0; i < inner; ++i) {
+            if (row[i * innerStride] != value) {
+              return std::nullopt;
+            }
+          }
+        }
+      }
+      values[static_cast<std::size_t>(c)] = value;
+    }
+    return values;
+  }
+  const at::Tensor flat = tile.flatten(2)[0].to(at::kFloat);
+  const at::Tensor low = flat.amin(1).to(at::kCPU);
+  const at::Tensor high = flat.amax(1).to(at::kCPU);
+  if (!at::equal(low, high)) {
+    return std::nullopt;
+  }
+  std::copy(low.data_ptr<float>(), low.data_ptr<float>() + channels, values.begin());
+  return values;
+}
+
 TilePlan planTiles(const at::Tensor& volume, const std::vector<std::vector<int64_t>>& origins,
                    const std::vector<int64_t>& patch) {
   const auto tilesPerEntry = static_cast<int64_t>(origins.size());
@@ -128,21 +169,15 @@ TilePlan planTiles(const at::Tensor& volume, const std::vector<std::vector<int64
   TilePlan plan;
   std::map<std::vector<float>, int64_t> firstTileOfConstant;
   for (int64_t tile = 0; tile < totalTiles; ++tile) {
-    // [C, patch...] -> per channel minimum and maximum, compared exactly.
-    // (In float32: the CPU's min/max kernels lack bfloat16 in some LibTorch versions.)
-    const at::Tensor values = region(volume.narrow(0, tile / tilesPerEntry, 1), origins[tile % tilesPerEntry], patch)
-                                  .flatten(2)[0]
-                                  .to(at::kFloat);
-    const at::Tensor low = values.amin(1).to(at::kCPU);
-    const at::Tensor high = values.amax(1).to(at::kCPU);
-    if (!at::equal(low, high)) {
+    const auto key =
+        constantValues(region(volume.narrow(0, tile / tilesPerEntry, 1), origins[tile % tilesPerEntry], patch));
+    if (!key) {
       plan.toCompute.push_back(tile);
       continue;
     }
-    std::vector<float> key(low.data_ptr<float>(), low.data_ptr<float>() + low.numel());
-    const auto known = firstTileOfConstant.find(key);
+    const auto known = firstTileOfConstant.find(*key);
     if (known == firstTileOfConstant.end()) {
-      firstTileOfConstant.emplace(key, tile);
+      firstTileOfConstant.emplace(*key, tile);
       plan.toCompute.push_back(tile);
     } else {
       plan.sharedWith[known->second].push_back(tile);
@@ -263,6 +298,7 @@ at::Tensor slidingWindowInference(const at::Tensor& input, const Network& networ
       accumulator.sumAxisWeights(padded, patch, options.overlap, kGaussianSigmaScale);
       local.accumulationDevice = target.str();
     }
+    // (A fused addcmul_ was 1 s slower here: the sums are often a permuted view of the caller's buffer.)
     const at::Tensor weighted = output.to(accumulator.sums.device()) * accumulator.importance;
     for (int64_t index = first; index < first + count; ++index) {
       const int64_t tile = plan.toCompute[static_cast<std::size_t>(index)];
