@@ -11,6 +11,7 @@
 #include "skipseg/core/Logging.h"
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
+#include "skipseg/core/UtcTime.h"
 #include "skipseg/core/Version.h"
 
 #include <unistd.h>
@@ -114,7 +115,7 @@ int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers) {
   spdlog::info("{} cases in {}; shard {} holds {}", allCases.size(), options.string("input"), shard.text(),
                cases.size());
 
-  const std::string startedAt = utcTimestamp();
+  const std::string startedAt = utcNow();
   auto progress = makeProgressReporter();
   const BatchReport report = runBatch(
       cases, [&] { return type.create(workerSettings); }, settings, *progress);
@@ -134,7 +135,7 @@ int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers) {
                   {"cases_in_input", allCases.size()},
                   {"host", hostName()},
                   {"started_at", startedAt},
-                  {"finished_at", utcTimestamp()}};
+                  {"finished_at", utcNow()}};
   const std::string summaryPath =
       options.stringOr("summary", (fs::path(outputFolder) / summaryFileName(shard)).string());
   writeJsonFile(summaryPath, report.toSummary(runInfo));

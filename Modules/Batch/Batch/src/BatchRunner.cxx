@@ -5,6 +5,7 @@
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/Logging.h"
+#include "skipseg/core/UtcTime.h"
 
 #include <atomic>
 #include <chrono>
@@ -276,7 +277,7 @@ class BatchRun {
                      {"process", process},
                      {"total", loaded.fingerprintSeconds + loaded.loadSeconds + process}};
     entry.details = details;
-    entry.finishedAt = utcTimestamp();
+    entry.finishedAt = utcNow();
     try {
       journal_.append(entry);
     } catch (...) {

@@ -2,6 +2,7 @@
 
 #include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/UtcTime.h"
 #include "skipseg/core/Version.h"
 
 #include <ATen/ATen.h>
@@ -36,15 +37,6 @@ std::string dtypeName(at::ScalarType type) {
   throw internalError(std::string("no SkipSeg model file name for dtype ") + c10::toString(type));
 }
 
-std::string utcNow() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
-
 // Parameters and buffers by name, in the network's own order.
 std::vector<std::pair<std::string, std::pair<at::Tensor, bool>>> namedTensors(nn::SegmentationNetwork& network) {
   std::vector<std::pair<std::string, std::pair<at::Tensor, bool>>> tensors;
@@ -74,7 +66,7 @@ void saveSkipSegModel(const std::string& path, const std::vector<NamedNetwork>& 
   Json describedAs = description.toJson();
   describedAs.erase("format");  // the skipseg.json tag; this file has its own
   describedAs["provenance"]["skipseg_version"] = version();
-  describedAs["provenance"]["saved_at"] = utcNow();
+  describedAs["provenance"]["saved_at"] = skipseg::utcNow();
   manifest["description"] = describedAs;
   manifest["members"] = Json::array();
 

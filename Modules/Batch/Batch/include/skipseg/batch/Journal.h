@@ -33,9 +33,6 @@ struct JournalEntry {
 /// "skipseg-journal.jsonl", or "skipseg-journal.shard-K-of-N.jsonl" for a shard.
 std::string journalFileName(int shardIndex, int shardCount);
 
-/// UTC now as "2026-11-28T01:02:03.123456Z".
-std::string utcTimestamp();
-
 class Journal {
  public:
   /// Reads every skipseg-journal*.jsonl in `folder` (lines that do not parse are skipped with a warning),
