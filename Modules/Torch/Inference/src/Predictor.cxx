@@ -235,6 +235,10 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
                                            " input channel(s), the image has " + std::to_string(input.channels));
   }
   const auto started = std::chrono::steady_clock::now();
+  // The report describes the latest prediction (one case), not a running total over the Predictor's
+  // life: a batch worker that keeps the models loaded writes each case's own figures.
+  impl_->statistics = SlidingWindowStatistics();
+  impl_->predictSeconds = 0;
   const tensor::AxisOrder order = tensor::parseAxisOrder(description.axisOrder);
   c10::InferenceMode inferenceMode;
   const at::Tensor volume = tensor::viewAsTensor(input, order);
@@ -310,7 +314,7 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
     probabilities = tensor::toVoxelBuffer(sum, input.geometry, order);
   }
   progress.finish();
-  impl_->predictSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  impl_->predictSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ++impl_->predictions;
   spdlog::info(
       "inference: {} tiles ({} with constant input reused), {} forward passes, {:.2f} s in the network, "

@@ -247,6 +247,20 @@ TEST(Predictor, AutomaticTileBatchGrowsForSmallPatchesOnly) {
   EXPECT_EQ(predictor->report().at("tile_batch_chosen").get<std::string>(), "automatically from the patch size");
 }
 
+TEST(Predictor, EachPredictionReportsItsOwnFiguresNotARunningTotal) {
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  const VoxelBuffer input = nnunetInput(folder);
+  const auto predictor = Predictor::create({folder}, cpuOptions());
+  predictor->predictProbabilities(input, silentProgress());
+  const Json first = predictor->report();
+  predictor->predictProbabilities(input, silentProgress());
+  const Json second = predictor->report();
+  EXPECT_EQ(second.at("tiles"), first.at("tiles"));
+  EXPECT_EQ(second.at("forward_passes"), first.at("forward_passes"));
+  EXPECT_LT(second.at("network_seconds").get<double>(), 3 * first.at("network_seconds").get<double>() + 1.0);
+  EXPECT_EQ(second.at("predictions").get<int>(), 2);
+}
+
 TEST(Predictor, ModelsWithDifferentPreprocessingAreNotEnsembled) {
   SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
   SKIPSEG_REQUIRE_FIXTURE(modelPath, torchscriptModel);

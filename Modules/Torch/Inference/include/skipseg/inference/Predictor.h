@@ -51,7 +51,8 @@ class Predictor {
   /// input: normalised image in the model's grid (channels = inChannels); returns per-class probabilities
   /// with the same geometry. Deterministic for the same input and options.
   skipseg::VoxelBuffer predictProbabilities(const skipseg::VoxelBuffer& input, skipseg::ProgressReporter& progress);
-  /// What was run: device, precision, threads, tiles, forward passes, seconds in the network, models used.
+  /// What was run: device, precision, threads, models used, and the latest prediction's tiles, forward
+  /// passes and seconds in the network (one case's figures; "predictions" counts them all).
   skipseg::Json report() const;
 
  private:
