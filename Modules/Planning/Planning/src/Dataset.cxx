@@ -216,7 +216,9 @@ Dataset Dataset::fromJson(const Json& json, const std::string& source) {
 }
 
 Dataset readDataset(const std::string& path) {
-  const fs::path location(path);
+  // Absolute from here on: the plans record every case's files, and skipseg-train may run in another
+  // folder than skipseg-plan did.
+  const fs::path location = fs::absolute(path).lexically_normal();
   if (fs::is_directory(location)) {
     if (!fs::exists(location / "dataset.json")) {
       throw badInput(path, "not a dataset folder: dataset.json not found");

@@ -79,6 +79,26 @@ TEST(PlanProgram, WritesPlansWithTheCtSchemeAndAnisotropicTopology) {
   EXPECT_EQ(plans.at("fingerprint").at("foreground_intensities").at(0).at("mean"), 110.0);
 }
 
+TEST(PlanProgram, PlansNameEveryFileSoThatTrainingCanRunFromAnotherFolder) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeDataset(folder, 1.0f);
+  // The user plans from the dataset's parent folder with a relative path...
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(folder.path());
+  const int code = planMain({"data", "--output", "plans.json", "--log-level", "warning"});
+  std::filesystem::current_path(previous);
+  ASSERT_EQ(code, 0);
+  // ...and every path in the plans still leads to its file from anywhere else.
+  const auto plans = skipseg::readJsonFile(folder.file("plans.json"));
+  for (const auto& entry : plans.at("dataset").at("cases")) {
+    for (const auto& image : entry.at("images")) {
+      EXPECT_TRUE(std::filesystem::path(image.get<std::string>()).is_absolute()) << image;
+      EXPECT_TRUE(std::filesystem::exists(image.get<std::string>())) << image;
+    }
+    EXPECT_TRUE(std::filesystem::exists(entry.at("label").get<std::string>())) << entry.at("label");
+  }
+}
+
 TEST(PlanProgram, NamesTheBrokenCaseAndWritesNothing) {
   skipseg::testing::TemporaryDirectory folder;
   writeDataset(folder, 4.0f);
