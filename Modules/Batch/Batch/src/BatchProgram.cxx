@@ -86,6 +86,7 @@ int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers) {
 
   WorkerSettings workerSettings;
   workerSettings.model = model;
+  workerSettings.jobs = static_cast<int>(jobs);
   Json resultOptions = Json::object();
   for (const auto& parameter : type.options) {
     if (!options.has(parameter.name)) {

@@ -6,6 +6,7 @@
 #include "skipseg/segmentation/SegmentationPipeline.h"
 
 #include <cstdlib>
+#include <thread>
 
 namespace skipseg::programs {
 namespace {
@@ -27,6 +28,11 @@ segmentation::PipelineOptions pipelineOptions(const batch::WorkerSettings& setti
   options.inference.device = optionValue(settings, "device", "auto");
   options.inference.precision = optionValue(settings, "precision", "float32");
   options.inference.threads = std::atoi(optionValue(settings, "threads", "0").c_str());
+  if (options.inference.threads == 0 && settings.jobs > 1) {
+    // "Every core" shared by the jobs: each takes its part instead of all of them (2 jobs on 2 cores
+    // would otherwise run 4 threads).
+    options.inference.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / settings.jobs);
+  }
   options.inference.overlap = std::atof(optionValue(settings, "overlap", "0.5").c_str());
   options.inference.tileBatch = std::max(0, std::atoi(optionValue(settings, "tile-batch", "0").c_str()));
   options.inference.mirror = optionValue(settings, "mirror", "off") == "all";

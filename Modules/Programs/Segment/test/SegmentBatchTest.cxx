@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace {
 
@@ -62,6 +63,23 @@ TEST(SegmentBatch, GoodCasesAreDoneTheCorruptOneFailsAndARerunSkipsTheDoneOnes) 
   const auto again = skipseg::readJsonFile(output.file("skipseg-summary.json"));
   EXPECT_EQ(again["counts"]["skipped"], 2);
   EXPECT_EQ(again["counts"]["failed"], 1);
+}
+
+TEST(SegmentBatch, JobsShareTheCoresInsteadOfEachTakingThemAll) {
+  skipseg::testing::TemporaryDirectory input;
+  skipseg::testing::TemporaryDirectory output;
+  skipseg::io::writeImage(ramp(24, 2.0).GetPointer(), input.file("a.nii.gz"));
+  skipseg::io::writeImage(ramp(20, 2.0).GetPointer(), input.file("b.nii.gz"));
+  const std::string model = skipseg::testing::sourcePath("Data/Testing/derivative_ras_xyz.pt");
+  const auto run = skipseg::testing::runProgram(
+      "skipseg-batch",
+      {"--model", model, "--input", input.path(), "--output-dir", output.path(), "--device", "cpu", "--jobs", "2"});
+  ASSERT_EQ(run.exitCode, 0) << run.standardError;
+  const int expected = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
+  for (const char* sidecar : {"a.json", "b.json"}) {
+    const auto record = skipseg::readJsonFile(output.file(sidecar));
+    EXPECT_EQ(record["inference"]["threads"].get<int>(), expected) << sidecar;
+  }
 }
 
 }  // namespace

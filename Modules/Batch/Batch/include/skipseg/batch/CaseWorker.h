@@ -37,6 +37,7 @@ class CaseWorker {
 /// What a worker is made from: the model path and the values of the worker's own options.
 struct WorkerSettings {
   std::string model;
+  int jobs = 1;  ///< workers running side by side in this process (--jobs): they share the cores
   std::map<std::string, std::vector<std::string>> options;  ///< by Parameter::name, as parsed
 };
 
