@@ -1,6 +1,5 @@
 #include "skipseg/testing/RunProgram.h"
 
-#include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
 #include <fcntl.h>
@@ -26,37 +25,7 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 ProgramResult runProgram(const std::string& program, const std::vector<std::string>& arguments) {
-  const std::string executable = program.find('/') == std::string::npos ? binaryDir() + "/" + program : program;
-  TemporaryDirectory captureDir;
-  const std::string outPath = captureDir.file("stdout");
-  const std::string errPath = captureDir.file("stderr");
-
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(executable.c_str()));
-  for (const auto& argument : arguments) {
-    argv.push_back(const_cast<char*>(argument.c_str()));
-  }
-  argv.push_back(nullptr);
-
-  const pid_t child = fork();
-  if (child < 0) {
-    throw std::runtime_error("fork failed");
-  }
-  if (child == 0) {
-    const int outFd = open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int errFd = open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(outFd, STDOUT_FILENO);
-    dup2(errFd, STDERR_FILENO);
-    execv(executable.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  ProgramResult result;
-  result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.standardOutput = slurp(outPath);
-  result.standardError = slurp(errPath);
-  return result;
+  return StartedProgram(program, arguments).wait();
 }
 
 StartedProgram::StartedProgram(const std::string& program, const std::vector<std::string>& arguments) {
