@@ -9,6 +9,8 @@
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
 
+#include "SegmentationOptions.h"
+
 #include <spdlog/spdlog.h>
 
 namespace skipseg::programs {
@@ -82,90 +84,17 @@ cli::ProgramDescription segmentProgramDescription() {
   series.group = "Input and output";
   series.placeholder = "UID";
   series.label = "DICOM series UID";
-  auto& uneven = program.add("allow-uneven-spacing", ParameterKind::Flag,
-                             "DICOM: accept unevenly spaced slices by resampling them onto a regular grid (logged).");
-  uneven.group = "Input and output";
-
-  auto& device = program.add("device", ParameterKind::String, "Where the network runs: auto, cpu, cuda or cuda:N.");
-  device.defaultValue = "auto";
-  device.placeholder = "DEVICE";
-  device.group = "Computation";
-  auto& precision = program.add("precision", ParameterKind::Enumeration,
-                                "Network precision; float16 needs CUDA, bfloat16 a device that has it.");
-  precision.choices = {"float32", "float16", "bfloat16"};
-  precision.defaultValue = "float32";
-  precision.group = "Computation";
-  auto& threads = program.add("threads", ParameterKind::Integer, "CPU threads (0: every core).");
-  threads.defaultValue = "0";
-  threads.group = "Computation";
-  auto& overlap = program.add("overlap", ParameterKind::Float,
-                              "Share of a patch that neighbouring sliding-window tiles have in common, in [0, 1).");
-  overlap.defaultValue = "0.5";
-  overlap.group = "Computation";
-  auto& tileBatch = program.add("tile-batch", ParameterKind::Integer,
-                                "Tiles per forward pass (0: sized from the model's patch and the device).");
-  tileBatch.defaultValue = "0";
-  tileBatch.group = "Computation";
-  auto& mirror =
-      program.add("mirror", ParameterKind::Enumeration,
-                  "Test-time mirroring: off, or all (average over every flip of the axes the model allows).");
-  mirror.choices = {"off", "all"};
-  mirror.defaultValue = "off";
-  mirror.group = "Computation";
-  auto& interpolation =
-      program.add("interpolation", ParameterKind::Enumeration,
-                  "Interpolation of the scan onto the model's grid: model (the one the model was trained with, "
-                  "bspline when it records none), bspline, linear or nearest.");
-  interpolation.choices = {"model", "bspline", "linear", "nearest"};
-  interpolation.defaultValue = "model";
-  interpolation.group = "Computation";
-  interpolation.advanced = true;
-  auto& slab = program.add("slab-slices", ParameterKind::Integer,
-                           "Native slices per unit when mapping scores back to the scan's grid (bounds memory).");
-  slab.defaultValue = "8";
-  slab.group = "Computation";
-  slab.advanced = true;
-
-  auto& largest = program.add("largest-component", ParameterKind::Enumeration,
-                              "Keep only the largest connected component: none, per-label, or of all foreground.");
-  largest.choices = {"none", "per-label", "foreground"};
-  largest.defaultValue = "none";
-  largest.group = "Postprocessing";
-  auto& minimum = program.add("min-component-mm3", ParameterKind::Float,
-                              "Remove connected components smaller than this volume in mm3 (0: keep all).");
-  minimum.defaultValue = "0";
-  minimum.group = "Postprocessing";
-  minimum.label = "Smallest component kept (mm3)";
-  auto& holes = program.add("fill-holes", ParameterKind::Flag, "Fill holes enclosed by a label with that label.");
-  holes.group = "Postprocessing";
+  // How the scan is segmented: the table skipseg-batch's segment worker uses too.
+  for (const auto& entry : segmentationParameters()) {
+    program.parameters.push_back(entry);
+  }
   return program;
 }
 
 namespace {
 
 int runSegment(const cli::ParsedOptions& options) {
-  segmentation::PipelineOptions pipeline;
-  pipeline.inference.device = options.string("device");
-  pipeline.inference.precision = options.string("precision");
-  pipeline.inference.threads = static_cast<int>(options.integer("threads"));
-  pipeline.inference.overlap = options.number("overlap");
-  pipeline.inference.tileBatch = static_cast<int>(options.integer("tile-batch"));
-  pipeline.inference.mirror = options.string("mirror") == "all";
-  pipeline.interpolation = options.string("interpolation");
-  pipeline.largestComponent = segmentation::parseLargestComponent(options.string("largest-component"));
-  pipeline.minimumComponentMm3 = options.number("min-component-mm3");
-  pipeline.fillHoles = options.flag("fill-holes");
-  const long long slabSlices = options.integer("slab-slices");
-  if (slabSlices < 1) {
-    throw usageError("--slab-slices must be at least 1");
-  }
-  pipeline.slabSlices = static_cast<std::size_t>(slabSlices);
-  if (pipeline.inference.overlap < 0 || pipeline.inference.overlap >= 1) {
-    throw usageError("--overlap must be in [0, 1)");
-  }
-  if (pipeline.inference.tileBatch < 0) {
-    throw usageError("--tile-batch must be 0 (automatic) or more");
-  }
+  const segmentation::PipelineOptions pipeline = segmentationOptionsFrom(options);
 
   std::vector<std::string> models = options.strings("model");
   if (models.empty()) {
@@ -182,8 +111,8 @@ int runSegment(const cli::ParsedOptions& options) {
   for (const auto& extra : options.strings("extra-input")) {
     request.inputs.push_back(extra);
   }
+  request.read = scanReadOptionsFrom(options);
   request.read.seriesUid = options.stringOr("series", "");
-  request.read.allowUnevenSpacing = options.flag("allow-uneven-spacing");
   request.outputLabels = options.string("output");
   request.outputProbabilities = options.stringOr("probabilities", "");
   request.sidecar = options.stringOr("sidecar", "");

@@ -82,4 +82,31 @@ TEST(SegmentBatch, JobsShareTheCoresInsteadOfEachTakingThemAll) {
   }
 }
 
+// One option table and one reader for both programs: every segmentation option works in batch and is
+// checked with the same message.
+TEST(SegmentBatch, EverySegmentationOptionWorksInBatchWithTheSameChecks) {
+  skipseg::testing::TemporaryDirectory input;
+  skipseg::testing::TemporaryDirectory output;
+  skipseg::io::writeImage(ramp(24, 2.0).GetPointer(), input.file("a.nii.gz"));
+  const std::string model = skipseg::testing::sourcePath("Data/Testing/derivative_ras_xyz.pt");
+  const auto run = skipseg::testing::runProgram(
+      "skipseg-batch", {"--model", model, "--input", input.path(), "--output-dir", output.path(), "--device", "cpu",
+                        "--interpolation", "linear", "--slab-slices", "4", "--allow-uneven-spacing", "--mirror", "off",
+                        "--tile-batch", "2", "--fill-holes"});
+  ASSERT_EQ(run.exitCode, 0) << run.standardError;
+  const auto record = skipseg::readJsonFile(output.file("a.json"));
+  EXPECT_EQ(record["inference"]["tile_batch"].get<int>(), 2);
+
+  const std::vector<std::pair<std::string, std::vector<std::string>>> invocations{
+      {"skipseg-segment", {"--model", model, "--input", input.file("a.nii.gz"), "--output", output.file("x.nii.gz")}},
+      {"skipseg-batch", {"--model", model, "--input", input.path(), "--output-dir", output.path()}}};
+  for (auto [program, arguments] : invocations) {
+    arguments.insert(arguments.end(), {"--slab-slices", "0"});
+    const auto bad = skipseg::testing::runProgram(program, arguments);
+    EXPECT_EQ(bad.exitCode, 2) << program;
+    EXPECT_NE(bad.standardError.find("--slab-slices must be at least 1"), std::string::npos)
+        << program << ": " << bad.standardError;
+  }
+}
+
 }  // namespace
