@@ -173,13 +173,13 @@ Predictor::~Predictor() = default;
 std::unique_ptr<Predictor> Predictor::create(const std::vector<std::string>& modelPaths,
                                              const InferenceOptions& options) {
   if (modelPaths.empty()) {
-    throw usageError("--model is required");
+    throw usageError("no model given");
   }
   if (!(options.overlap >= 0.0 && options.overlap < 1.0)) {
-    throw usageError("--overlap must be in [0, 1), not " + std::to_string(options.overlap));
+    throw usageError("the tile overlap must be in [0, 1), not " + std::to_string(options.overlap));
   }
   if (options.tileBatch < 0) {
-    throw usageError("--tile-batch must be 0 (automatic) or more");
+    throw usageError("the tile batch must be 0 (automatic) or more, not " + std::to_string(options.tileBatch));
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;

@@ -45,7 +45,7 @@ void checkOptions(const at::Tensor& input, const SlidingWindowOptions& options) 
                         std::to_string(spatialDims) + " spatial axes");
   }
   if (options.tileBatch < 1) {
-    throw usageError("--tile-batch must be at least 1");
+    throw internalError("sliding window with a tile batch of " + std::to_string(options.tileBatch));
   }
   for (const int64_t axis : options.mirrorAxes) {
     if (axis < 0 || axis >= spatialDims) {

@@ -12,7 +12,7 @@ std::vector<int64_t> tileStarts(int64_t size, int64_t patch, double overlap) {
                         std::to_string(patch));
   }
   if (!(overlap >= 0.0 && overlap < 1.0)) {
-    throw usageError("--overlap must be in [0, 1), not " + std::to_string(overlap));
+    throw usageError("the tile overlap must be in [0, 1), not " + std::to_string(overlap));
   }
   if (size <= patch) {
     return {0};
