@@ -26,13 +26,27 @@ int parseLabelId(const std::string& key, const std::string& path) {
 }
 
 std::vector<LabelInfo> fromJson(const Json& json, const std::string& path) {
-  const Json& labels = json.contains("labels") ? json.at("labels") : json;
+  // A skipseg-segment sidecar names the labels in its model description (id -> name and colour).
+  const bool sidecar = json.contains("model") && json.at("model").is_object() && json.at("model").contains("labels");
+  const Json& labels = sidecar ? json.at("model").at("labels") : json.contains("labels") ? json.at("labels") : json;
   if (!labels.is_object()) {
     throw badInput(path, "labels must be a JSON object mapping ids to names");
   }
   std::vector<LabelInfo> table;
   for (const auto& item : labels.items()) {
     LabelInfo info;
+    if (item.value().is_number_integer()) {
+      // nnU-Net's dataset.json: name -> id.
+      info.id = parseLabelId(std::to_string(item.value().get<long long>()), path);
+      info.name = item.key();
+      info.color = defaultLabelColor(info.id);
+      table.push_back(info);
+      continue;
+    }
+    if (item.value().is_array()) {
+      throw unsupported(
+          path, "label \"" + item.key() + "\" is a region (a list of ids): region-based labels are not supported");
+    }
     info.id = parseLabelId(item.key(), path);
     info.color = defaultLabelColor(info.id);
     if (item.value().is_string()) {
@@ -98,6 +112,32 @@ std::vector<LabelInfo> readLabelTable(const std::string& path) {
     throw badInput(path, "the label table names no structure");
   }
   return table;
+}
+
+std::vector<LabelInfo> labelTableBeside(const std::string& labelsPath) {
+  // "case.nii.gz" -> "case.json", as skipseg-segment names its sidecar.
+  std::string stem = labelsPath;
+  for (const char* extension : {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"}) {
+    const std::string ending = extension;
+    if (stem.size() > ending.size() && stem.compare(stem.size() - ending.size(), ending.size(), ending) == 0) {
+      stem.resize(stem.size() - ending.size());
+      break;
+    }
+  }
+  const std::string sidecar = stem + ".json";
+  std::ifstream probe(sidecar);
+  if (!probe) {
+    return {};
+  }
+  try {
+    const Json json = readJsonFile(sidecar);
+    if (!json.contains("model") || !json.at("model").contains("labels")) {
+      return {};  // some other JSON: not ours to interpret
+    }
+    return readLabelTable(sidecar);
+  } catch (const Error&) {
+    return {};  // an unreadable sidecar never stops an evaluation: the ids are used as names
+  }
 }
 
 std::string labelName(const std::vector<LabelInfo>& table, int label) {

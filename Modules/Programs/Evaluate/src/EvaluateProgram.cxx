@@ -131,6 +131,8 @@ int compareMode(const cli::ParsedOptions& options) {
   report.options = metricOptions(options);
   if (options.has("label-names")) {
     report.labelTable = evaluation::readLabelTable(options.string("label-names"));
+  } else {
+    report.labelTable = evaluation::labelTableBeside(predictionPath);  // names from skipseg-segment's sidecar
   }
   const std::vector<int> ids = labelIds(options);
   const bool resample = options.flag("resample-prediction");

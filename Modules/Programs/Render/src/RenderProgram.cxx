@@ -116,6 +116,9 @@ int renderMain(const std::vector<std::string>& arguments) {
     const std::string outputFolder = options.string("output-dir");
     checkOutputFolder(outputFolder);  // before reading anything
     const std::string labelsPath = options.string("labels");
+    if (table.empty()) {
+      table = evaluation::labelTableBeside(labelsPath);  // names from skipseg-segment's sidecar
+    }
     const auto labels = io::readLabelImage(labelsPath);
     io::FloatImage::Pointer image;
     if (options.has("image")) {

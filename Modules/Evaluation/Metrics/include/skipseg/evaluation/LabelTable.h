@@ -13,7 +13,14 @@
 namespace skipseg::evaluation {
 
 /// Reads a label table; throws BadInput naming `path` and the problem (line number for colour tables).
+/// JSON forms: {"labels": {"1": "liver"}} or {"1": {"name": ..., "color": [r, g, b]}} (ids to names),
+/// nnU-Net's dataset.json ({"labels": {"liver": 1}}, names to ids), and a skipseg-segment sidecar (its
+/// model's labels). Otherwise a colour table: "id name red green blue [alpha]" per line (3D Slicer's).
 std::vector<LabelInfo> readLabelTable(const std::string& path);
+
+/// The names in the skipseg-segment sidecar beside a label file ("case.nii.gz" -> "case.json"), or
+/// an empty table when there is none (or it is not a sidecar).
+std::vector<LabelInfo> labelTableBeside(const std::string& labelsPath);
 
 /// The name of `label` in `table`, or "label_<id>" when the table does not name it.
 std::string labelName(const std::vector<LabelInfo>& table, int label);
