@@ -8,8 +8,10 @@
 #   WORK (folder for the outputs; default a temporary one, removed).
 # MODEL is a TorchScript file with skipseg.json (e.g. Testing/Data/make_benchmark_model.py's 4.8M U-Net),
 # so that both programs read the same spacing, patch size and intensity scaling.
+# Needs GNU time (Debian: time), python3-torch and python3-nibabel; MONAI is not a Debian package: put
+# its source tree (e.g. tag 1.3.2) on MONAI_SOURCE.
 set -euo pipefail
-[ $# -ge 2 ] || { sed -n '2,10p' "$0"; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,12p' "$0"; exit 2; }
 scan=$1 model=$2 threads=${3:-1}
 shift $(( $# >= 3 ? 3 : 2 ))
 [ "${1:-}" = "--" ] && shift
