@@ -49,6 +49,13 @@ if(NOT SKIPSEG_TORCH_ONLY)
   add_library(skipseg_external_ZLIB INTERFACE)
   target_link_libraries(skipseg_external_ZLIB INTERFACE ZLIB::ZLIB)
 
+  # DCMTK (libdcmtk-dev): DICOM SEG (dcmseg, dcmfg, dcmiod) and RT Structure Sets (dcmrt) that reference
+  # their source series (SkipSegDicomObjects); DICOM encoding is DCMTK's, never SkipSeg's own.
+  find_package(DCMTK REQUIRED CONFIG)
+  add_library(skipseg_external_DCMTK INTERFACE)
+  target_link_libraries(skipseg_external_DCMTK INTERFACE DCMTK::dcmseg DCMTK::dcmfg DCMTK::dcmiod DCMTK::dcmrt
+    DCMTK::dcmdata DCMTK::oflog DCMTK::ofstd)
+
   # OpenSSL's libcrypto: SHA-256 for skipseg-batch's journal fingerprints (SkipSegBatch).
   find_package(OpenSSL REQUIRED COMPONENTS Crypto)
   add_library(skipseg_external_OpenSSL INTERFACE)

@@ -12,11 +12,11 @@
 #   DEPENDS <modules>            public: the module's headers include theirs
 #   PRIVATE_DEPENDS <modules>    used only in the module's sources
 #   TEST_DEPENDS <modules>       needed by the module's tests only
-#   EXTERNAL <libs>              public third-party libraries: Torch ITK VTK Json Log ProgramOptions ZLIB OpenSSL
+#   EXTERNAL <libs>              public third-party libraries: Torch ITK VTK Json Log ProgramOptions ZLIB OpenSSL DCMTK
 #   PRIVATE_EXTERNAL <libs>)     third-party libraries used only in sources
 # (No semicolons in DESCRIPTION: CMake would split it into a list.) CMake/SkipSegDependencies.cmake finds
 # each library once and names it skipseg_external_<lib>; module CMakeLists.txt files call no find_package.
-# A module whose (transitive) needs include ITK, VTK, ProgramOptions, ZLIB or OpenSSL is skipped when
+# A module whose (transitive) needs include ITK, VTK, ProgramOptions, ZLIB, OpenSSL or DCMTK is skipped when
 # SKIPSEG_TORCH_ONLY is ON.
 
 set_property(GLOBAL PROPERTY SKIPSEG_ALL_MODULES "")
@@ -76,7 +76,7 @@ function(_skipseg_needs_full_stack name out)
   get_property(_ext GLOBAL PROPERTY SKIPSEG_MODULE_${name}_EXTERNAL)
   get_property(_pext GLOBAL PROPERTY SKIPSEG_MODULE_${name}_PRIVATE_EXTERNAL)
   foreach(lib IN LISTS _ext _pext)
-    if(lib MATCHES "^(ITK|VTK|ProgramOptions|ZLIB|OpenSSL)$")
+    if(lib MATCHES "^(ITK|VTK|ProgramOptions|ZLIB|OpenSSL|DCMTK)$")
       set(_result ON)
     endif()
   endforeach()

@@ -21,6 +21,9 @@ packages=(
   # DICOM test files from several vendors and transfer syntaxes (JPEG 2000, JPEG-LS, RLE, big endian)
   # that the DICOM reader is checked on against dcm2niix
   python3-pydicom
+  # DCMTK: DICOM SEG and RT Structure Set output (dcmseg, dcmrt), and dicom3tools' dciodvfy, which the
+  # tests run to check those objects against the DICOM standard's IOD definitions
+  libdcmtk-dev dicom3tools
   libgtest-dev libgmock-dev libbenchmark-dev
   # well-kept helpers: JSON (nlohmann), logging (spdlog, fmt)
   nlohmann-json3-dev libspdlog-dev libfmt-dev

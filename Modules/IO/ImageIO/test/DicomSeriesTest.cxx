@@ -1,4 +1,4 @@
-#include "SyntheticDicom.h"
+#include "skipseg/testing/SyntheticDicom.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/io/DicomSeries.h"
 #include "skipseg/io/Geometry.h"

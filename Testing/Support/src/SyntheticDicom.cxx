@@ -1,4 +1,4 @@
-#include "SyntheticDicom.h"
+#include "skipseg/testing/SyntheticDicom.h"
 
 #include <gdcmFileExplicitFilter.h>
 #include <gdcmReader.h>
@@ -12,7 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace skipseg::io::testing {
+namespace skipseg::testing {
 namespace {
 
 gdcm::DataElement textElement(uint16_t group, uint16_t element, const gdcm::VR& vr, std::string value) {
@@ -64,11 +64,11 @@ void writeDicomSlice(const std::string& path, const DicomSliceSpec& spec, int in
   using Slice = itk::Image<short, 3>;
   auto slice = Slice::New();
   Slice::RegionType region;
-  region.SetSize({{6, 5, 1}});
+  region.SetSize({{spec.columns, spec.rows, 1}});
   slice->SetRegions(region);
   slice->Allocate();
-  for (int j = 0; j < 5; ++j) {
-    for (int i = 0; i < 6; ++i) {
+  for (int j = 0; j < static_cast<int>(spec.rows); ++j) {
+    for (int i = 0; i < static_cast<int>(spec.columns); ++i) {
       slice->SetPixel({{i, j, 0}}, static_cast<short>(spec.value + i + 10 * j));
     }
   }
@@ -87,9 +87,11 @@ void writeDicomSlice(const std::string& path, const DicomSliceSpec& spec, int in
     data.Replace(textElement(0x0008, 0x0016, gdcm::VR::UI, "1.2.840.10008.5.1.4.1.1.2"));
     data.Replace(textElement(0x0008, 0x0060, gdcm::VR::CS, spec.modality));
     data.Replace(textElement(0x0020, 0x000e, gdcm::VR::UI, spec.seriesUid));
+    data.Replace(textElement(0x0020, 0x000d, gdcm::VR::UI, spec.studyUid));
+    data.Replace(textElement(0x0020, 0x0052, gdcm::VR::UI, spec.frameOfReferenceUid));
     data.Replace(textElement(0x0020, 0x0013, gdcm::VR::IS, std::to_string(instanceNumber)));
     data.Replace(textElement(0x0008, 0x103e, gdcm::VR::LO, "synthetic " + spec.modality));
-    data.Replace(textElement(0x0028, 0x0030, gdcm::VR::DS, "0.5\\0.75"));
+    data.Replace(textElement(0x0028, 0x0030, gdcm::VR::DS, multiValue(spec.pixelSpacing)));
     data.Replace(textElement(0x0020, 0x0037, gdcm::VR::DS, multiValue(spec.orientation)));
     if (spec.withPosition) {
       data.Replace(textElement(0x0020, 0x0032, gdcm::VR::DS, multiValue(spec.position)));
@@ -123,7 +125,8 @@ void addPetSuvTags(const std::string& path) {
   });
 }
 
-void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element, const std::string& text) {
+void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element,
+                        const std::string& text) {
   gdcm::Reader reader;
   reader.SetFileName(path.c_str());
   if (!reader.Read()) {
@@ -145,4 +148,4 @@ void replaceTagWithText(const std::string& path, unsigned short group, unsigned 
   }
 }
 
-}  // namespace skipseg::io::testing
+}  // namespace skipseg::testing

@@ -1,21 +1,27 @@
 #pragma once
-// Tiny synthetic DICOM slices with chosen positions and orientations, for the series checks.
+// Tiny synthetic DICOM slices with chosen positions and orientations, for the series checks and the
+// derived objects (SEG, RTSTRUCT) written against them.
 // Pixels are written by ITK (GDCM), then the geometry tags are set exactly as text with GDCM.
 #include <array>
 #include <string>
 
-namespace skipseg::io::testing {
+namespace skipseg::testing {
 
 struct DicomSliceSpec {
   std::array<double, 3> position{{0, 0, 0}};              ///< ImagePositionPatient
   std::array<double, 6> orientation{{1, 0, 0, 0, 1, 0}};  ///< ImageOrientationPatient
   std::string seriesUid = "1.2.826.0.1.3680043.2.1125.77.1";
+  std::string studyUid = "1.2.826.0.1.3680043.2.1125.77.2";
+  std::string frameOfReferenceUid = "1.2.826.0.1.3680043.2.1125.77.3";
   std::string modality = "CT";
   short value = 0;  ///< pixel (i, j) holds value + i + 10 j
+  unsigned columns = 6;
+  unsigned rows = 5;
+  std::array<double, 2> pixelSpacing{{0.5, 0.75}};  ///< PixelSpacing as stored: row spacing, column spacing
   bool withPosition = true;
 };
 
-/// Writes a 6x5 single-frame slice to `path`.
+/// Writes a columns x rows single-frame CT (or `modality`) slice to `path`.
 void writeDicomSlice(const std::string& path, const DicomSliceSpec& spec, int instanceNumber);
 
 /// Adds the PET SUV tags (weight 72.5 kg, dose 3.7e8 Bq, half-life 6586.2 s, start 101500.00,
@@ -26,4 +32,4 @@ void addPetSuvTags(const std::string& path);
 /// (IS), whatever the tag's usual type: how a broken writer produces e.g. SamplesPerPixel "x".
 void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element, const std::string& text);
 
-}  // namespace skipseg::io::testing
+}  // namespace skipseg::testing
