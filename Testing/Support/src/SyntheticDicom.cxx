@@ -88,7 +88,11 @@ void writeDicomSlice(const std::string& path, const DicomSliceSpec& spec, int in
     data.Replace(textElement(0x0008, 0x0060, gdcm::VR::CS, spec.modality));
     data.Replace(textElement(0x0020, 0x000e, gdcm::VR::UI, spec.seriesUid));
     data.Replace(textElement(0x0020, 0x000d, gdcm::VR::UI, spec.studyUid));
-    data.Replace(textElement(0x0020, 0x0052, gdcm::VR::UI, spec.frameOfReferenceUid));
+    if (spec.frameOfReferenceUid.empty()) {
+      data.Remove(gdcm::Tag(0x0020, 0x0052));
+    } else {
+      data.Replace(textElement(0x0020, 0x0052, gdcm::VR::UI, spec.frameOfReferenceUid));
+    }
     data.Replace(textElement(0x0020, 0x0013, gdcm::VR::IS, std::to_string(instanceNumber)));
     data.Replace(textElement(0x0008, 0x103e, gdcm::VR::LO, "synthetic " + spec.modality));
     data.Replace(textElement(0x0028, 0x0030, gdcm::VR::DS, multiValue(spec.pixelSpacing)));

@@ -6,11 +6,18 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/oflog/oflog.h>
 
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 
 namespace skipseg::dicomobjects {
+
+void quietDcmtkWarnings() {
+  static std::once_flag once;
+  std::call_once(once, [] { OFLog::configure(OFLogger::ERROR_LOG_LEVEL); });
+}
 
 void checkDcmtk(const OFCondition& condition, const std::string& path, const std::string& what) {
   if (condition.bad()) {

@@ -10,6 +10,10 @@
 
 namespace skipseg::dicomobjects {
 
+/// DCMTK logs its warnings (e.g. "Will not check dimension consistency") on stderr; SkipSeg's output keeps
+/// only its errors, which say why a write failed. Called by each writer; configures once per process.
+void quietDcmtkWarnings();
+
 /// Throws OutputFailed "`path`: `what`: <DCMTK's reason>" unless `condition` is good.
 void checkDcmtk(const OFCondition& condition, const std::string& path, const std::string& what);
 

@@ -12,6 +12,11 @@ std::optional<DicomReference> dicomReferenceOf(const io::ImageInfo& info, const 
   return DicomReference{*info.dicomSource, grid};
 }
 
+Error referenceSeriesNeeded(const std::string& scan) {
+  return usageError("--output-dicom-seg and --output-rtstruct need a DICOM series: " + scan +
+                    " is not one, give --reference-series DIR (the series the scan was converted from)");
+}
+
 DicomReference readDicomReference(const std::string& folder, const io::ReadOptions& options) {
   const io::ReadResult read = io::readImage(folder, options);
   auto reference = dicomReferenceOf(read.info, geometryOf(*read.image));
@@ -29,6 +34,11 @@ void checkReferenceable(const DicomReference& reference) {
                                         (identity.studyInstanceUid.empty() ? "Study Instance UID (0020,000D)"
                                                                            : "Series Instance UID (0020,000E)") +
                                         ": a DICOM SEG or RTSTRUCT must name the study and series it derives from");
+  }
+  if (identity.frameOfReferenceUid.empty()) {
+    throw badInput(identity.folder,
+                   "the series has no Frame of Reference UID (0020,0052): a DICOM SEG or RTSTRUCT "
+                   "places its frames and contours in the series' frame of reference");
   }
   for (const auto& instance : identity.instances) {
     if (instance.sopClassUid.empty() || instance.sopInstanceUid.empty()) {

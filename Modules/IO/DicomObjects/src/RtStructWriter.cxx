@@ -46,8 +46,8 @@ std::string colourText(const std::array<std::uint8_t, 3>& rgb) {
 
 // One ROI: its definition, its contours slice by slice, and its observation (an organ, made automatically).
 std::size_t addRoi(DRTStructureSetIOD& structureSet, const LabelImage& labels, const DicomReference& reference,
-                   const SegmentDescription& segment, int number, const std::string& algorithm,
-                   const std::string& path) {
+                   const std::vector<std::vector<LabelValue>>& slicesLabels, const SegmentDescription& segment,
+                   int number, const std::string& algorithm, const std::string& path) {
   const std::string roiNumber = std::to_string(number);
   DRTStructureSetROISequence::Item* roi = nullptr;
   checkDcmtk(structureSet.getStructureSetROISequence().addItem(roi), path, "ROI " + segment.name);
@@ -64,6 +64,10 @@ std::size_t addRoi(DRTStructureSetIOD& structureSet, const LabelImage& labels, c
   roiContours->setROIDisplayColor(colourText(segment.rgb).c_str());
   std::size_t contourCount = 0;
   for (const auto& instance : reference.identity.instances) {
+    const auto& present = slicesLabels[*instance.sliceIndex];
+    if (!std::binary_search(present.begin(), present.end(), segment.label)) {
+      continue;
+    }
     for (const Contour& contour : sliceContours(labels, segment.label, *instance.sliceIndex)) {
       DRTContourSequence::Item* item = nullptr;
       checkDcmtk(roiContours->getContourSequence().addItem(item), path, "contour of " + segment.name);
@@ -95,13 +99,10 @@ std::size_t addRoi(DRTStructureSetIOD& structureSet, const LabelImage& labels, c
 
 void writeRtStructureSet(const LabelImage& labels, const DicomReference& reference, const DerivedObjectInfo& info,
                          const std::string& path) {
+  quietDcmtkWarnings();
   checkReferenceable(reference);
   if (!geometryOf(labels).sameGrid(reference.grid, 1e-3)) {
     throw internalError("writeRtStructureSet: labels not on the series' grid (call labelsOnReferenceGrid)");
-  }
-  if (reference.identity.frameOfReferenceUid.empty()) {
-    throw badInput(reference.identity.folder,
-                   "the series has no Frame of Reference UID (0020,0052): RTSTRUCT contours need one");
   }
   const std::string firstFile = reference.identity.instances.front().file;
   const auto source = loadSourceInstance(firstFile);
@@ -133,9 +134,11 @@ void writeRtStructureSet(const LabelImage& labels, const DicomReference& referen
   referenceSeries(structureSet, reference.identity, path);
 
   const auto segments = describeSegments(labels, info.labels);
+  const auto slicesLabels = labelsPerSlice(labels);
   std::size_t contours = 0;
   for (std::size_t index = 0; index < segments.size(); ++index) {
-    contours += addRoi(structureSet, labels, reference, segments[index], static_cast<int>(index + 1), algorithm, path);
+    contours += addRoi(structureSet, labels, reference, slicesLabels, segments[index], static_cast<int>(index + 1),
+                       algorithm, path);
   }
   DcmFileFormat file;
   checkDcmtk(structureSet.write(*file.getDataset()), path, "RT Structure Set");

@@ -88,6 +88,25 @@ std::vector<SegmentDescription> describeSegments(const LabelImage& labels, const
   return segments;
 }
 
+std::vector<std::vector<LabelValue>> labelsPerSlice(const LabelImage& labels) {
+  const auto size = labels.GetLargestPossibleRegion().GetSize();
+  const std::size_t sliceVoxels = size[0] * size[1];
+  std::vector<std::vector<LabelValue>> perSlice(size[2]);
+  for (std::size_t k = 0; k < size[2]; ++k) {
+    const LabelValue* slice = labels.GetBufferPointer() + k * sliceVoxels;
+    std::vector<bool> seen(65536, false);
+    for (std::size_t index = 0; index < sliceVoxels; ++index) {
+      seen[slice[index]] = true;
+    }
+    for (std::size_t value = 1; value < seen.size(); ++value) {
+      if (seen[value]) {
+        perSlice[k].push_back(static_cast<LabelValue>(value));
+      }
+    }
+  }
+  return perSlice;
+}
+
 std::array<std::uint16_t, 3> dicomCieLab(const std::array<std::uint8_t, 3>& rgb) {
   const double r = linearOf(rgb[0]), g = linearOf(rgb[1]), b = linearOf(rgb[2]);
   // sRGB -> XYZ (D65), normalised by the D65 white point.

@@ -4,6 +4,7 @@
 #include "skipseg/core/ModelDescription.h"
 #include "skipseg/io/ImageTypes.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -27,6 +28,10 @@ struct SegmentDescription {
 
 /// One description per label value present in `labels` (background 0 excluded), ascending.
 std::vector<SegmentDescription> describeSegments(const LabelImage& labels, const std::vector<LabelInfo>& table);
+
+/// For each slice k, the labels (other than 0) it holds: one pass over the voxels, so that the writers visit
+/// only the slices of each label (a 117-label map of 500 slices would otherwise be scanned 117 times).
+std::vector<std::vector<LabelValue>> labelsPerSlice(const LabelImage& labels);
 
 /// DICOM's Recommended Display CIELab Value (L*, a*, b* scaled to 0..65535, D65 white) of an sRGB colour.
 std::array<std::uint16_t, 3> dicomCieLab(const std::array<std::uint8_t, 3>& rgb);

@@ -91,20 +91,20 @@ void addDimensions(DcmSegmentation& segmentation, const std::string& path) {
 
 // The frames of one segment: slices that hold its label, each deriving from that slice's source instance.
 void addFrames(DcmSegmentation& segmentation, const LabelImage& labels, const DicomReference& reference,
-               const SegmentDescription& segment, Uint16 segmentNumber, const std::string& path) {
+               const std::vector<std::vector<LabelValue>>& slicesLabels, const SegmentDescription& segment,
+               Uint16 segmentNumber, const std::string& path) {
   const auto size = labels.GetLargestPossibleRegion().GetSize();
   const std::size_t columns = size[0], rows = size[1];
   const LabelValue* voxels = labels.GetBufferPointer();
   std::vector<Uint8> frame(rows * columns);
   for (const auto& instance : reference.identity.instances) {
     const std::size_t k = *instance.sliceIndex;
-    bool any = false;
+    const auto& present = slicesLabels[k];
+    if (!std::binary_search(present.begin(), present.end(), segment.label)) {
+      continue;  // empty frames are left out: a reader fills missing frames with 0
+    }
     for (std::size_t index = 0; index < rows * columns; ++index) {
       frame[index] = voxels[k * rows * columns + index] == segment.label ? 1 : 0;
-      any = any || frame[index];
-    }
-    if (!any) {
-      continue;  // empty frames are left out: a reader fills missing frames with 0
     }
     itk::ContinuousIndex<double, 3> first;
     first[0] = 0;
@@ -152,6 +152,7 @@ void addSeriesReference(DcmSegmentation& segmentation, const io::DicomSourceIden
 
 void writeDicomSegmentation(const LabelImage& labels, const DicomReference& reference, const DerivedObjectInfo& info,
                             const std::string& path) {
+  quietDcmtkWarnings();
   checkReferenceable(reference);
   if (!geometryOf(labels).sameGrid(reference.grid, 1e-3)) {
     throw internalError("writeDicomSegmentation: labels not on the series' grid (call labelsOnReferenceGrid)");
@@ -188,8 +189,9 @@ void writeDicomSegmentation(const LabelImage& labels, const DicomReference& refe
   addSegments(*segmentation, segments, info, path);
   addSharedGeometry(*segmentation, reference.grid, path);
   addDimensions(*segmentation, path);
+  const auto slicesLabels = labelsPerSlice(labels);
   for (std::size_t index = 0; index < segments.size(); ++index) {
-    addFrames(*segmentation, labels, reference, segments[index], static_cast<Uint16>(index + 1), path);
+    addFrames(*segmentation, labels, reference, slicesLabels, segments[index], static_cast<Uint16>(index + 1), path);
   }
   saveAtomically(path, [&](const std::string& temporary) { return segmentation->saveFile(temporary.c_str()); });
   spdlog::info("Wrote DICOM SEG {} ({} segments, {} frames, referencing series {})", path, segments.size(),

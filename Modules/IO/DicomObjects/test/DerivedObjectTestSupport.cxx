@@ -65,11 +65,6 @@ void writeObliqueSeries(const std::string& folder, unsigned columns, unsigned ro
   }
 }
 
-std::string sharedSeriesWithUids(const std::string& series, const std::string& folder) {
-  const auto result = runPython("restore_uids.py", {series, folder});
-  return result.exitCode == 0 ? folder : "";
-}
-
 LabelImage::Pointer paintShapes(const LabelImage& like) {
   auto labels = LabelImage::New();
   labels->CopyInformation(&like);

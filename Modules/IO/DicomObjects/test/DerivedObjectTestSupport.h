@@ -14,10 +14,6 @@ namespace skipseg::dicomobjects::testing {
 /// `slices` oblique CT slices of columns x rows pixels (0.5 x 0.75 mm, 2.5 mm apart), one series.
 void writeObliqueSeries(const std::string& folder, unsigned columns, unsigned rows, unsigned slices);
 
-/// A copy of the shared series in `folder` with the UIDs its anonymiser blanked put back (restore_uids.py);
-/// returns `folder`, or "" when the copy failed.
-std::string sharedSeriesWithUids(const std::string& series, const std::string& folder);
-
 /// On `like`'s grid: label 1 a ring (a hole in it) on the middle slices, label 2 two islands on
 /// every slice, label 5 a checkerboard corner (diagonal neighbours) on the first slice; 0 elsewhere.
 LabelImage::Pointer paintShapes(const LabelImage& like);

@@ -74,6 +74,20 @@ TEST(DicomReference, ResampledUnevenSlicesCannotBeReferenced) {
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
+TEST(DicomReference, ASeriesWithoutFrameOfReferenceCannotBeReferenced) {
+  skipseg::testing::TemporaryDirectory folder;
+  std::filesystem::create_directories(folder.file("series"));
+  for (int n = 0; n < 3; ++n) {
+    skipseg::testing::DicomSliceSpec spec;
+    spec.position = {{0, 0, 2.0 * n}};
+    spec.frameOfReferenceUid = "";
+    skipseg::testing::writeDicomSlice(folder.file("series/s" + std::to_string(n) + ".dcm"), spec, n + 1);
+  }
+  const DicomReference reference = readDicomReference(folder.file("series"));
+  expectError([&] { checkReferenceable(reference); }, ExitCode::BadInput,
+              folder.file("series") + ": the series has no Frame of Reference UID (0020,0052)");
+}
+
 TEST(DicomReference, OutputsMustBeDcmFilesInAWritableFolder) {
   skipseg::testing::TemporaryDirectory folder;
   expectError([&] { checkDicomObjectOutput(folder.file("seg.nii.gz"), "--output-dicom-seg"); }, ExitCode::Usage,

@@ -5,6 +5,7 @@
 #include "skipseg/dicomobjects/DerivedObjects.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/Orientation.h"
+#include "skipseg/testing/DicomUids.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
@@ -87,7 +88,7 @@ TEST(DicomSegmentation, SharedCtSeriesWithItsLasLabelMapReadsBackVoxelForVoxel) 
   SKIPSEG_REQUIRE_SHARED_DATA(shared, "totalsegmentator/example_ct_dicom");
   SKIPSEG_REQUIRE_SHARED_DATA(labelsPath, "totalsegmentator/example_seg_dicom.nii.gz");
   skipseg::testing::TemporaryDirectory folder;
-  const std::string series = testing::sharedSeriesWithUids(shared, folder.file("series"));
+  const std::string series = skipseg::testing::copyDicomSeriesWithUids(shared, folder.file("series"));
   ASSERT_FALSE(series.empty());
   const DicomReference reference = readDicomReference(series);
   const auto stored = io::readLabelImage(labelsPath);

@@ -1,5 +1,7 @@
 #include "skipseg/programs/ConvertProgram.h"
 
+#include "ConvertDicomOutputs.h"
+
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
@@ -14,13 +16,22 @@ namespace {
 
 int run(const cli::ParsedOptions& options) {
   const std::string input = options.string("input");
-  const std::string output = options.string("output");
   const std::string orientation = options.stringOr("orient", "");
   // Refuse what cannot work before reading a large series.
   if (!orientation.empty() && !io::isOrientationCode(orientation)) {
     throw usageError("--orient: '" + orientation +
                      "' is not an orientation code: use three letters, one each from R/L, A/P and S/I (e.g. RAS, LPS)");
   }
+  if (wantsDicomOutputs(options)) {
+    return convertToDicomObjects(options);
+  }
+  if (options.has("reference-series") || options.has("label-names")) {
+    throw usageError("--reference-series and --label-names are only used with --output-dicom-seg or --output-rtstruct");
+  }
+  if (!options.has("output")) {
+    throw usageError("OUTPUT is required (or --output-dicom-seg / --output-rtstruct with --reference-series)");
+  }
+  const std::string output = options.string("output");
   io::checkImageOutput(output);
   io::ReadOptions readOptions;
   readOptions.seriesUid = options.stringOr("series", "");
@@ -78,7 +89,7 @@ cli::ProgramDescription convertProgramDescription() {
                       "Output file; its extension chooses the format (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd).");
   output.positionalIndex = 1;
   output.placeholder = "OUTPUT";
-  output.required = true;
+  output.requiredUnless = "--output-dicom-seg or --output-rtstruct";
   output.label = "Output image";
   output.group = "Input and output";
   output.fileExtensions = {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"};
@@ -102,6 +113,7 @@ cli::ProgramDescription convertProgramDescription() {
                       "Treat the image as a label map: integer values 0..65535 are required and written as the "
                       "smallest unsigned type that holds them.");
   labels.label = "Label map";
+  addDicomOutputParameters(description);
   return description;
 }
 

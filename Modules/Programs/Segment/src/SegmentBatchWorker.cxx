@@ -8,10 +8,10 @@
 #include "SegmentationOptions.h"
 
 #include <thread>
+#include <utility>
 
 namespace skipseg::programs {
 namespace {
-
 
 class PreparedScan final : public batch::PreparedCase {
  public:
@@ -32,7 +32,9 @@ class SegmentWorker final : public batch::CaseWorker {
  public:
   explicit SegmentWorker(const batch::WorkerSettings& settings)
       : pipeline_({settings.model}, pipelineOptions(settings)),
-        read_(scanReadOptionsFrom(withSegmentationDefaults(settings.options))) {}
+        read_(scanReadOptionsFrom(withSegmentationDefaults(settings.options))),
+        dicomSeg_(settings.options.count("dicom-seg") > 0),
+        rtStruct_(settings.options.count("rtstruct") > 0) {}
 
   std::unique_ptr<batch::PreparedCase> load(const batch::CaseSpec& spec) override {
     auto scan = std::make_unique<PreparedScan>();
@@ -48,6 +50,11 @@ class SegmentWorker final : public batch::CaseWorker {
     request.inputs = {spec.input};
     request.read = read_;
     request.outputLabels = outputPath;
+    // DICOM objects beside the labels: <case>.seg.dcm, <case>.rtstruct.dcm (in the case's transaction).
+    const std::string sidecar = segmentation::defaultSidecarPath(outputPath);  // "<stem>.json"
+    const std::string stem = sidecar.substr(0, sidecar.size() - std::string(".json").size());
+    request.outputDicomSeg = dicomSeg_ ? stem + ".seg.dcm" : "";
+    request.outputRtStruct = rtStruct_ ? stem + ".rtstruct.dcm" : "";
     auto& scan = static_cast<PreparedScan&>(prepared);
     // Safe points during inference too; the batch runner tells an interrupted case from a failed one.
     const auto progress = interruptible(makeProgressReporter(ProgressStyle::Silent));
@@ -58,6 +65,8 @@ class SegmentWorker final : public batch::CaseWorker {
  private:
   segmentation::SegmentationPipeline pipeline_;
   io::ReadOptions read_;
+  bool dicomSeg_;
+  bool rtStruct_;
 };
 
 }  // namespace
@@ -70,6 +79,18 @@ batch::WorkerType segmentWorkerType() {
   type.outputExtension = ".nii.gz";
   // Every option skipseg-segment has for how a scan is segmented (the inputs are the batch's cases).
   type.options = segmentationParameters();
+  // DICOM outputs per case (skipseg-segment names its files; here each case's are named after it).
+  for (const auto& [name, what] : {std::pair<std::string, std::string>{"dicom-seg", "a DICOM SEG <case>.seg.dcm"},
+                                   {"rtstruct", "an RT Structure Set <case>.rtstruct.dcm"}}) {
+    cli::Parameter flag;
+    flag.name = name;
+    flag.kind = cli::ParameterKind::Flag;
+    flag.help = "Also write " + what +
+                " beside each case's labels, referencing the case's DICOM series (a case "
+                "that is not a DICOM series fails).";
+    flag.group = "Input and output";
+    type.options.push_back(flag);
+  }
   // Where and how fast the network runs does not change the labels beyond float rounding.
   type.optionsNotAffectingResults = {"device", "threads", "tile-batch", "slab-slices"};
   type.needsModel = true;

@@ -5,6 +5,7 @@
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
+#include "skipseg/dicomobjects/DerivedObjects.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
@@ -79,6 +80,27 @@ cli::ProgramDescription segmentProgramDescription() {
   render.label = "Meshes and pictures folder";
   render.group = "Input and output";
 
+  // DICOM outputs for PACS, viewers and planning systems (Documentation/ImageIO.md); not for Slicer's CLI,
+  // which passes volumes as files and has no series to reference.
+  auto& dicomSeg = program.add("output-dicom-seg", ParameterKind::String,
+                               "Also write a DICOM Segmentation object (.dcm) referencing the DICOM series the scan "
+                               "is (or --reference-series): one segment per label.");
+  dicomSeg.group = "Input and output";
+  dicomSeg.placeholder = "FILE.dcm";
+  dicomSeg.slicer = false;
+  auto& rtStruct = program.add("output-rtstruct", ParameterKind::String,
+                               "Also write a DICOM RT Structure Set (.dcm): one ROI per label, planar contours per "
+                               "slice, referencing the series as --output-dicom-seg does.");
+  rtStruct.group = "Input and output";
+  rtStruct.placeholder = "FILE.dcm";
+  rtStruct.slicer = false;
+  auto& reference = program.add("reference-series", ParameterKind::String,
+                                "The DICOM series folder the DICOM outputs reference when the scan is not DICOM "
+                                "(e.g. a NIfTI converted from it); the scan must lie on its grid.");
+  reference.group = "Input and output";
+  reference.placeholder = "DIR";
+  reference.slicer = false;
+
   auto& series = program.add("series", ParameterKind::String,
                              "DICOM: the SeriesInstanceUID to read when the folder holds several series.");
   series.group = "Input and output";
@@ -92,6 +114,23 @@ cli::ProgramDescription segmentProgramDescription() {
 }
 
 namespace {
+
+// The DICOM outputs' paths, and a DICOM series for them to reference, before any work.
+void checkDicomOutputs(const segmentation::CaseRequest& request) {
+  if (!request.outputDicomSeg.empty()) {
+    dicomobjects::checkDicomObjectOutput(request.outputDicomSeg, "--output-dicom-seg");
+  }
+  if (!request.outputRtStruct.empty()) {
+    dicomobjects::checkDicomObjectOutput(request.outputRtStruct, "--output-rtstruct");
+  }
+  const bool wanted = !request.outputDicomSeg.empty() || !request.outputRtStruct.empty();
+  if (!request.referenceSeries.empty() && !wanted) {
+    throw usageError("--reference-series is only used with --output-dicom-seg or --output-rtstruct");
+  }
+  if (wanted && request.referenceSeries.empty() && io::readImageInfo(request.inputs.front()).format != "DICOM") {
+    throw dicomobjects::referenceSeriesNeeded(request.inputs.front());
+  }
+}
 
 int runSegment(const cli::ParsedOptions& options) {
   const segmentation::PipelineOptions pipeline = segmentationOptionsFrom(options);
@@ -117,6 +156,9 @@ int runSegment(const cli::ParsedOptions& options) {
   request.outputProbabilities = options.stringOr("probabilities", "");
   request.sidecar = options.stringOr("sidecar", "");
   request.renderDirectory = options.stringOr("render", "");
+  request.outputDicomSeg = options.stringOr("output-dicom-seg", "");
+  request.outputRtStruct = options.stringOr("output-rtstruct", "");
+  request.referenceSeries = options.stringOr("reference-series", "");
   Json given = Json::object();
   for (const auto& entry : options.values()) {
     given[entry.first] = entry.second.size() == 1 ? Json(entry.second.front()) : Json(entry.second);
@@ -135,6 +177,7 @@ int runSegment(const cli::ParsedOptions& options) {
   if (!request.renderDirectory.empty()) {
     checkOutputFolder(request.renderDirectory);
   }
+  checkDicomOutputs(request);
   for (const auto& input : request.inputs) {
     io::readImageInfo(input);
   }

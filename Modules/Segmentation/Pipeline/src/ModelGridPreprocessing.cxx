@@ -28,6 +28,7 @@ ModelGridInput prepareModelGridInput(const std::vector<std::string>& inputs, con
     const ImageGeometry geometry = io::geometryOf(read.image.GetPointer());
     if (channels.empty()) {
       result.nativeGeometry = geometry;
+      result.dicomSource = read.info.dicomSource;
       // The scan as read costs its full size through the network stage: keep it only for pictures.
       if (keepNativeImage) {
         result.nativeImage = read.image;

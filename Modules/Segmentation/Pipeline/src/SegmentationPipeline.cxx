@@ -2,6 +2,7 @@
 #include "skipseg/segmentation/ModelGridPreprocessing.h"
 
 #include "CaseOutputs.h"
+#include "DicomOutputs.h"
 
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
@@ -155,6 +156,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
   const ModelDescription& model = description();
   ModelGridInput& input = prepared.modelInput;
   StageTimer& timer = prepared.timer;
+  const auto dicomReference = dicomOutputReference(request, input);  // refusals before the network runs
 
   timer.start("network");
   progress.start("network", "sliding-window inference on " + input.modelGrid.describe());
@@ -191,6 +193,9 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
   outputs.writeLabels(*labels, request.outputLabels);
   if (!request.outputProbabilities.empty()) {
     outputs.writeProbabilities(nativeProbabilities, request.outputProbabilities, componentLabelsOf(model));
+  }
+  if (dicomReference) {
+    writeDicomOutputs(*labels, *dicomReference, model, impl_->modelPaths, request);  // under the case's transaction
   }
   timer.stop();
   if (!request.renderDirectory.empty()) {

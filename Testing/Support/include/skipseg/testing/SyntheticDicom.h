@@ -12,7 +12,7 @@ struct DicomSliceSpec {
   std::array<double, 6> orientation{{1, 0, 0, 0, 1, 0}};  ///< ImageOrientationPatient
   std::string seriesUid = "1.2.826.0.1.3680043.2.1125.77.1";
   std::string studyUid = "1.2.826.0.1.3680043.2.1125.77.2";
-  std::string frameOfReferenceUid = "1.2.826.0.1.3680043.2.1125.77.3";
+  std::string frameOfReferenceUid = "1.2.826.0.1.3680043.2.1125.77.3";  ///< empty: none
   std::string modality = "CT";
   short value = 0;  ///< pixel (i, j) holds value + i + 10 j
   unsigned columns = 6;

@@ -3,6 +3,7 @@
 // frame of reference, every instance and the volume slice it became) and the grid the reader put its
 // voxels on. A label map is written only when it lies exactly on that grid: geometry is never resampled
 // here (a SEG frame or a contour must sit on a source slice), it is refused with a clear error.
+#include "skipseg/core/Error.h"
 #include "skipseg/core/VoxelBuffer.h"
 #include "skipseg/io/ImageInfo.h"
 #include "skipseg/io/ImageReader.h"
@@ -21,12 +22,16 @@ struct DicomReference {
 /// From a read that already happened (skipseg-segment's own input); empty when the input was not DICOM.
 std::optional<DicomReference> dicomReferenceOf(const io::ImageInfo& info, const ImageGeometry& grid);
 
+/// The usage error for DICOM outputs of a scan that is not DICOM when no --reference-series was given.
+Error referenceSeriesNeeded(const std::string& scan);
+
 /// Reads the DICOM series in `folder` (--reference-series); BadInput naming the folder when it is not a
 /// readable DICOM series.
 DicomReference readDicomReference(const std::string& folder, const io::ReadOptions& options = {});
 
-/// Refuses (BadInput naming the series) a series whose volume slices were interpolated between instances
-/// (--allow-uneven-spacing): no source instance holds such a slice, so nothing can reference it.
+/// Refuses (BadInput naming the series or the instance) what no derived object can reference: a series whose
+/// volume slices were interpolated between instances (--allow-uneven-spacing), and a series whose Study,
+/// Series, Frame of Reference or SOP Instance UIDs are missing (some anonymisers blank them).
 void checkReferenceable(const DicomReference& reference);
 
 /// The labels on the series' grid: permuted and flipped to the series' orientation when they are stored in

@@ -8,6 +8,7 @@
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageTypes.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct ModelGridInput {
   ImageGeometry modelGrid;              ///< reoriented, cropped, resampled grid the network sees
   VoxelBuffer voxels;                   ///< normalised channels on modelGrid
   bool cropped = false;
+  std::optional<io::DicomSourceIdentity> dicomSource;  ///< the first channel's instances, when it is DICOM
 };
 
 /// Reads every channel (timed as "read"), then prepares them for `model` (timed as "preprocess"):

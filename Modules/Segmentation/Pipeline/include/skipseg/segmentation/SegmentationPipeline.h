@@ -8,7 +8,8 @@
 //   resample    per-class scores mapped back through physical space to the native grid and the argmax
 //               taken slab by slab, so full-resolution probabilities of every class never exist at once
 //   postprocess largest component / small components / holes, as asked
-//   write       labels in the scan's exact geometry, optional probabilities, a JSON sidecar, pictures
+//   write       labels in the scan's exact geometry, optional probabilities, DICOM SEG and RTSTRUCT, a JSON
+//               sidecar, pictures
 // Outputs appear only when the whole case succeeded: a failure removes what this case had written.
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/core/ModelDescription.h"
@@ -40,6 +41,9 @@ struct CaseRequest {
   io::ReadOptions read;
   std::string outputLabels;           ///< required: .nii, .nii.gz, .nrrd, .mha, ...
   std::string outputProbabilities;    ///< optional: per-class probabilities on the native grid
+  std::string outputDicomSeg;         ///< optional: a DICOM SEG referencing the DICOM input (or referenceSeries)
+  std::string outputRtStruct;         ///< optional: an RT Structure Set, the same way
+  std::string referenceSeries;        ///< the DICOM series the DICOM outputs reference when the input is not DICOM
   std::string sidecar;                ///< optional; "" derives <labels stem>.json, "-" writes none
   std::string renderDirectory;        ///< optional: meshes and pictures
   Json commandLine = Json::object();  ///< options as given, recorded in the sidecar

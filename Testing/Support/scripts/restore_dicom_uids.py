@@ -1,6 +1,6 @@
 """Copies a DICOM series whose anonymiser blanked its UIDs, with UIDs put back, for the SEG/RTSTRUCT tests.
 
-Usage: restore_uids.py SOURCE_FOLDER TARGET_FOLDER
+Usage: restore_dicom_uids.py SOURCE_FOLDER TARGET_FOLDER
 The shared example_ct_dicom series has empty SOP Class/Instance, Study and Series Instance UIDs in its data
 sets (the file meta information keeps the SOP ones). The copy takes the SOP UIDs from the file meta
 information and fixed Study and Series Instance UIDs; pixels (JPEG 2000) and geometry are untouched.

@@ -1,0 +1,50 @@
+#include "DicomOutputs.h"
+
+#include "skipseg/core/Error.h"
+#include "skipseg/dicomobjects/DerivedObjects.h"
+
+#include <filesystem>
+
+namespace skipseg::segmentation {
+
+bool wantsDicomOutputs(const CaseRequest& request) {
+  return !request.outputDicomSeg.empty() || !request.outputRtStruct.empty();
+}
+
+std::optional<dicomobjects::DicomReference> dicomOutputReference(const CaseRequest& request,
+                                                                 const ModelGridInput& input) {
+  if (!wantsDicomOutputs(request)) {
+    return std::nullopt;
+  }
+  std::optional<dicomobjects::DicomReference> reference;
+  if (!request.referenceSeries.empty()) {
+    reference = dicomobjects::readDicomReference(request.referenceSeries);
+  } else if (input.dicomSource) {
+    reference = dicomobjects::DicomReference{*input.dicomSource, input.nativeGeometry};
+  } else {
+    throw dicomobjects::referenceSeriesNeeded(request.inputs.front());
+  }
+  dicomobjects::checkReferenceable(*reference);
+  // The labels will lie on the scan's grid: it must be the series' own (up to the axis order).
+  dicomobjects::labelsOnReferenceGrid(*makeLabelImage(input.nativeGeometry), *reference, request.inputs.front());
+  return reference;
+}
+
+void writeDicomOutputs(const io::LabelImage& labels, const dicomobjects::DicomReference& reference,
+                       const ModelDescription& model, const std::vector<std::string>& modelPaths,
+                       const CaseRequest& request) {
+  const auto placed = dicomobjects::labelsOnReferenceGrid(labels, reference, request.outputLabels);
+  dicomobjects::DerivedObjectInfo info;
+  info.labels = model.labels;
+  for (const auto& path : modelPaths) {
+    info.modelName += (info.modelName.empty() ? "" : "+") + std::filesystem::path(path).filename().string();
+  }
+  if (!request.outputDicomSeg.empty()) {
+    dicomobjects::writeDicomSegmentation(*placed, reference, info, request.outputDicomSeg);
+  }
+  if (!request.outputRtStruct.empty()) {
+    dicomobjects::writeRtStructureSet(*placed, reference, info, request.outputRtStruct);
+  }
+}
+
+}  // namespace skipseg::segmentation

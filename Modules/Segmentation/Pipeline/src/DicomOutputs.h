@@ -1,0 +1,31 @@
+#pragma once
+// Internal: a case's DICOM outputs (--output-dicom-seg, --output-rtstruct). The series they reference is
+// resolved and checked before the network runs (the DICOM input itself, or --reference-series for a
+// scan that is not DICOM), so a refusal costs milliseconds, not an inference.
+#include "skipseg/core/ModelDescription.h"
+#include "skipseg/dicomobjects/DicomReference.h"
+#include "skipseg/io/ImageTypes.h"
+#include "skipseg/segmentation/ModelGridPreprocessing.h"
+#include "skipseg/segmentation/SegmentationPipeline.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace skipseg::segmentation {
+
+/// True when the request asks for a DICOM SEG or RTSTRUCT.
+bool wantsDicomOutputs(const CaseRequest& request);
+
+/// The series the DICOM outputs reference; empty when none is asked. Throws a usage error when the input
+/// is not DICOM and no --reference-series is given, BadInput when the labels (the scan's grid) cannot lie
+/// on the series or the series cannot be referenced.
+std::optional<dicomobjects::DicomReference> dicomOutputReference(const CaseRequest& request,
+                                                                 const ModelGridInput& input);
+
+/// Writes the requested objects of `labels` (under the caller's OutputTransaction).
+void writeDicomOutputs(const io::LabelImage& labels, const dicomobjects::DicomReference& reference,
+                       const ModelDescription& model, const std::vector<std::string>& modelPaths,
+                       const CaseRequest& request);
+
+}  // namespace skipseg::segmentation
