@@ -32,6 +32,16 @@ skipseg::testing::ProgramResult runPython(const std::string& script, const std::
   return skipseg::testing::runProgram("/usr/bin/python3", all);
 }
 
+// An empty label map on `grid`'s grid, to paint what was read back onto.
+LabelImage::Pointer blankLike(const LabelImage& grid) {
+  auto labels = LabelImage::New();
+  labels->CopyInformation(&grid);
+  labels->SetRegions(grid.GetLargestPossibleRegion());
+  labels->Allocate();
+  labels->FillBuffer(0);
+  return labels;
+}
+
 // The slice k whose instance has this SOP Instance UID, or -1.
 long sliceOfInstance(const io::DicomSourceIdentity& source, const std::string& uid) {
   for (const auto& instance : source.instances) {
@@ -66,11 +76,7 @@ void writeObliqueSeries(const std::string& folder, unsigned columns, unsigned ro
 }
 
 LabelImage::Pointer paintShapes(const LabelImage& like) {
-  auto labels = LabelImage::New();
-  labels->CopyInformation(&like);
-  labels->SetRegions(like.GetLargestPossibleRegion());
-  labels->Allocate();
-  labels->FillBuffer(0);
+  auto labels = blankLike(like);
   const auto size = labels->GetLargestPossibleRegion().GetSize();
   const double ci = size[0] / 2.0, cj = size[1] / 2.0;
   for (itk::IndexValueType k = 0; k < static_cast<itk::IndexValueType>(size[2]); ++k) {
@@ -93,22 +99,6 @@ LabelImage::Pointer paintShapes(const LabelImage& like) {
   return labels;
 }
 
-Validation validateWithDciodvfy(const std::string& file) {
-  const auto result = skipseg::testing::runProgram("/usr/bin/dciodvfy", {file});
-  Validation validation;
-  for (const auto& line : linesOf(result.standardOutput + result.standardError)) {
-    if (line.rfind("Error", 0) == 0) {
-      validation.errors.push_back(line);
-    } else if (line.rfind("Warning", 0) == 0) {
-      validation.warnings.push_back(line);
-    }
-  }
-  if (result.exitCode == -1 || (result.exitCode != 0 && validation.errors.empty())) {
-    validation.errors.push_back("Error: dciodvfy did not run (exit " + std::to_string(result.exitCode) + ")");
-  }
-  return validation;
-}
-
 ReadBack readSegmentationBack(const std::string& file, const LabelImage& grid, const io::DicomSourceIdentity& source) {
   skipseg::testing::TemporaryDirectory scratch;
   const std::string framesPath = scratch.file("frames.raw");
@@ -118,11 +108,7 @@ ReadBack readSegmentationBack(const std::string& file, const LabelImage& grid, c
     back.problems.push_back("read_seg.py failed: " + result.standardError);
     return back;
   }
-  back.labels = LabelImage::New();
-  back.labels->CopyInformation(&grid);
-  back.labels->SetRegions(grid.GetLargestPossibleRegion());
-  back.labels->Allocate();
-  back.labels->FillBuffer(0);
+  back.labels = blankLike(grid);
   const auto size = grid.GetLargestPossibleRegion().GetSize();
   std::ifstream frames(framesPath, std::ios::binary);
   std::map<int, int> labelOfSegment;
@@ -201,11 +187,7 @@ ReadBack readRtStructureSetBack(const std::string& file, const LabelImage& grid,
     back.problems.push_back("read_rtstruct.py failed: " + result.standardError);
     return back;
   }
-  back.labels = LabelImage::New();
-  back.labels->CopyInformation(&grid);
-  back.labels->SetRegions(grid.GetLargestPossibleRegion());
-  back.labels->Allocate();
-  back.labels->FillBuffer(0);
+  back.labels = blankLike(grid);
   const auto size = grid.GetLargestPossibleRegion().GetSize();
   const auto spacing = grid.GetSpacing();
   std::map<int, int> labelOfRoi;

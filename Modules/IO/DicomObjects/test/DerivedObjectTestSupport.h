@@ -1,7 +1,8 @@
 #pragma once
 // What the SEG and RTSTRUCT tests share: a synthetic oblique series, label shapes with islands and holes,
-// dciodvfy's verdict, and reading the objects back with pydicom (independent of DCMTK, which wrote them)
+// and reading the objects back with pydicom (independent of DCMTK, which wrote them)
 // onto the series' grid, frame by frame from each frame's position and contour by contour (even-odd fill).
+// dciodvfy's verdict: skipseg/testing/DicomChecks.h.
 #include "skipseg/io/ImageInfo.h"
 #include "skipseg/io/ImageTypes.h"
 
@@ -17,13 +18,6 @@ void writeObliqueSeries(const std::string& folder, unsigned columns, unsigned ro
 /// On `like`'s grid: label 1 a ring (a hole in it) on the middle slices, label 2 two islands on
 /// every slice, label 5 a checkerboard corner (diagonal neighbours) on the first slice; 0 elsewhere.
 LabelImage::Pointer paintShapes(const LabelImage& like);
-
-struct Validation {
-  std::vector<std::string> errors;    ///< dciodvfy lines starting with "Error"
-  std::vector<std::string> warnings;  ///< lines starting with "Warning"
-};
-/// Runs dciodvfy (dicom3tools) on `file`.
-Validation validateWithDciodvfy(const std::string& file);
 
 struct ReadBack {
   LabelImage::Pointer labels;         ///< on the reference grid

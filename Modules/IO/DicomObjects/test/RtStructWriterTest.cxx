@@ -2,7 +2,7 @@
 
 #include "skipseg/dicomobjects/DerivedObjects.h"
 #include "skipseg/io/ImageReader.h"
-#include "skipseg/testing/DicomUids.h"
+#include "skipseg/testing/DicomChecks.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
@@ -14,15 +14,6 @@ namespace skipseg::dicomobjects {
 namespace {
 
 using testing::readRtStructureSetBack;
-using testing::validateWithDciodvfy;
-
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) {
-    text += line + "\n";
-  }
-  return text;
-}
 
 std::set<LabelValue> labelsIn(const LabelImage& labels) {
   std::set<LabelValue> present;
@@ -38,13 +29,13 @@ std::set<LabelValue> labelsIn(const LabelImage& labels) {
 void expectRoundTrip(const LabelImage& labels, const DicomReference& reference, const DerivedObjectInfo& info,
                      const std::string& path, const std::string& what) {
   writeRtStructureSet(labels, reference, info, path);
-  const auto validation = validateWithDciodvfy(path);
-  EXPECT_TRUE(validation.errors.empty()) << joined(validation.errors);
+  const auto validation = skipseg::testing::runDciodvfy(path);
+  EXPECT_TRUE(validation.errors.empty()) << skipseg::testing::joinedLines(validation.errors);
   for (const auto& warning : validation.warnings) {
     std::cout << "dciodvfy (RTSTRUCT, " << what << "): " << warning << "\n";
   }
   const auto back = readRtStructureSetBack(path, labels, reference.identity);
-  ASSERT_TRUE(back.problems.empty()) << joined(back.problems);
+  ASSERT_TRUE(back.problems.empty()) << skipseg::testing::joinedLines(back.problems);
   EXPECT_LE(back.largestPlaneDistanceMm, 0.01);
   const auto present = labelsIn(labels);
   EXPECT_EQ(back.names.size(), present.size());

@@ -5,7 +5,7 @@
 #include "skipseg/dicomobjects/DerivedObjects.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/Orientation.h"
-#include "skipseg/testing/DicomUids.h"
+#include "skipseg/testing/DicomChecks.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
@@ -19,16 +19,7 @@ namespace {
 
 using testing::paintShapes;
 using testing::readSegmentationBack;
-using testing::validateWithDciodvfy;
 using testing::writeObliqueSeries;
-
-std::string joined(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) {
-    text += line + "\n";
-  }
-  return text;
-}
 
 // Frames a SEG of `labels` must hold: one per (label, slice) pair where the label is present.
 std::size_t nonEmptyLabelSlices(const LabelImage& labels) {
@@ -54,13 +45,13 @@ TEST(DicomSegmentation, ObliqueSeriesReadsBackVoxelForVoxelAndValidates) {
   const std::string path = folder.file("seg.dcm");
   writeDicomSegmentation(*labels, reference, info, path);
 
-  const auto validation = validateWithDciodvfy(path);
-  EXPECT_TRUE(validation.errors.empty()) << joined(validation.errors);
+  const auto validation = skipseg::testing::runDciodvfy(path);
+  EXPECT_TRUE(validation.errors.empty()) << skipseg::testing::joinedLines(validation.errors);
   for (const auto& warning : validation.warnings) {
     std::cout << "dciodvfy (SEG, oblique): " << warning << "\n";
   }
   const auto back = readSegmentationBack(path, *labels, reference.identity);
-  ASSERT_TRUE(back.problems.empty()) << joined(back.problems);
+  ASSERT_TRUE(back.problems.empty()) << skipseg::testing::joinedLines(back.problems);
   EXPECT_EQ(testing::differingVoxels(*back.labels, *labels), 0u);
   EXPECT_EQ(back.frames, nonEmptyLabelSlices(*labels));
   EXPECT_EQ(back.names.at(1), "liver");
@@ -99,13 +90,13 @@ TEST(DicomSegmentation, SharedCtSeriesWithItsLasLabelMapReadsBackVoxelForVoxel) 
   info.labels = {{5, "liver", {{0.8, 0.4, 0.2}}}};
   writeDicomSegmentation(*labels, reference, info, path);
 
-  const auto validation = validateWithDciodvfy(path);
-  EXPECT_TRUE(validation.errors.empty()) << joined(validation.errors);
+  const auto validation = skipseg::testing::runDciodvfy(path);
+  EXPECT_TRUE(validation.errors.empty()) << skipseg::testing::joinedLines(validation.errors);
   for (const auto& warning : validation.warnings) {
     std::cout << "dciodvfy (SEG, example_ct_dicom): " << warning << "\n";
   }
   const auto back = readSegmentationBack(path, *labels, reference.identity);
-  ASSERT_TRUE(back.problems.empty()) << joined(back.problems);
+  ASSERT_TRUE(back.problems.empty()) << skipseg::testing::joinedLines(back.problems);
   EXPECT_EQ(testing::differingVoxels(*back.labels, *labels), 0u);
   EXPECT_EQ(back.frames, nonEmptyLabelSlices(*labels));
   EXPECT_EQ(back.names.at(5), "liver");

@@ -5,6 +5,7 @@
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/io/Orientation.h"
+#include "skipseg/testing/DicomChecks.h"
 #include "skipseg/testing/RunProgram.h"
 #include "skipseg/testing/SyntheticDicom.h"
 #include "skipseg/testing/TemporaryDirectory.h"
@@ -47,15 +48,7 @@ void writeLabels(const ImageGeometry& grid, const std::string& path) {
 }
 
 std::string dciodvfyErrors(const std::string& file) {
-  const auto result = runProgram("/usr/bin/dciodvfy", {file});
-  std::string errors;
-  std::istringstream lines(result.standardOutput + result.standardError);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("Error", 0) == 0) {
-      errors += line + "\n";
-    }
-  }
-  return errors;
+  return skipseg::testing::joinedLines(skipseg::testing::runDciodvfy(file).errors);
 }
 
 // Attributes read back with pydicom: "<study uid> <names...>" of a SEG's segments or an RTSTRUCT's ROIs.

@@ -4,7 +4,7 @@
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/programs/SegmentProgram.h"
-#include "skipseg/testing/DicomUids.h"
+#include "skipseg/testing/DicomChecks.h"
 #include "skipseg/testing/RunProgram.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
@@ -20,15 +20,7 @@ using skipseg::testing::runProgram;
 using skipseg::testing::TemporaryDirectory;
 
 std::string dciodvfyErrors(const std::string& file) {
-  const auto result = runProgram("/usr/bin/dciodvfy", {file});
-  std::string errors;
-  std::istringstream lines(result.standardOutput + result.standardError);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("Error", 0) == 0) {
-      errors += line + "\n";
-    }
-  }
-  return errors;
+  return skipseg::testing::joinedLines(skipseg::testing::runDciodvfy(file).errors);
 }
 
 // "<study> <series referenced> <names...>" of a SEG (segments) or an RTSTRUCT (ROIs), read with pydicom.
@@ -90,8 +82,9 @@ TEST(SegmentDicomOutputs, ScanConvertedFromTheSeriesReferencesItWithReferenceSer
                                                    folder.file("out/labels.seg.dcm"), "--log-level", "warning"});
   ASSERT_EQ(code, 0);
   EXPECT_EQ(dciodvfyErrors(folder.file("out/labels.seg.dcm")), "");
-  EXPECT_EQ(referencesAndNames(folder.file("out/labels.seg.dcm")),
-            read.info.dicomSource->studyInstanceUid + " " + read.info.dicomSource->seriesInstanceUid + " liver spleen\n");
+  EXPECT_EQ(
+      referencesAndNames(folder.file("out/labels.seg.dcm")),
+      read.info.dicomSource->studyInstanceUid + " " + read.info.dicomSource->seriesInstanceUid + " liver spleen\n");
 }
 
 TEST(SegmentDicomOutputs, BatchWritesEachDicomCasesObjectsBesideItsLabels) {

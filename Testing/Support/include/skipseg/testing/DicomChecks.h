@@ -1,0 +1,27 @@
+#pragma once
+// What the tests of SkipSeg's DICOM outputs (SEG, RTSTRUCT) share: dicom3tools' verdict on a file, and a
+// referenceable copy of the shared CT series.
+//
+// The shared example_ct_dicom series had its UIDs blanked by an anonymiser (SOP Class/Instance, Study and
+// Series Instance UIDs empty in the data sets), so no DICOM object can reference it as it is. The tests use a
+// copy with them put back (scripts/restore_dicom_uids.py, pydicom): SOP UIDs from the file meta information,
+// fixed Study and Series Instance UIDs; pixels untouched.
+#include <string>
+#include <vector>
+
+namespace skipseg::testing {
+
+/// Copies the series in `source` into `target` with its UIDs restored; returns `target`, or "" on failure.
+std::string copyDicomSeriesWithUids(const std::string& source, const std::string& target);
+
+struct DciodvfyReport {
+  std::vector<std::string> errors;    ///< lines starting with "Error" (one added when dciodvfy did not run)
+  std::vector<std::string> warnings;  ///< lines starting with "Warning"
+};
+/// Runs dciodvfy (dicom3tools), which checks a file against the IOD definitions of the DICOM standard.
+DciodvfyReport runDciodvfy(const std::string& file);
+
+/// The lines, each ending in a newline (for test messages).
+std::string joinedLines(const std::vector<std::string>& lines);
+
+}  // namespace skipseg::testing
