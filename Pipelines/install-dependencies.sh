@@ -22,8 +22,9 @@ packages=(
   # that the DICOM reader is checked on against dcm2niix
   python3-pydicom
   # DCMTK: DICOM SEG and RT Structure Set output (dcmseg, dcmrt), and dicom3tools' dciodvfy, which the
-  # tests run to check those objects against the DICOM standard's IOD definitions
-  libdcmtk-dev dicom3tools
+  # tests run to check those objects against the DICOM standard's IOD definitions; numpy for pydicom's
+  # pixel_array, with which the tests read the SEG frames back (only recommended by python3-pydicom)
+  libdcmtk-dev dicom3tools python3-numpy
   libgtest-dev libgmock-dev libbenchmark-dev
   # well-kept helpers: JSON (nlohmann), logging (spdlog, fmt)
   nlohmann-json3-dev libspdlog-dev libfmt-dev
