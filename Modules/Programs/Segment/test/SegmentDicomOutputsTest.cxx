@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 namespace {
@@ -101,6 +102,24 @@ TEST(SegmentDicomOutputs, BatchWritesEachDicomCasesObjectsBesideItsLabels) {
   const auto source = skipseg::io::readImage(series).info.dicomSource;
   EXPECT_EQ(referencesAndNames(folder.file("out/ct.seg.dcm")),
             source->studyInstanceUid + " " + source->seriesInstanceUid + " liver spleen\n");
+}
+
+TEST(SegmentDicomOutputs, BatchCaseThatIsNotDicomFailsAndLeavesNothing) {
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
+  SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
+  TemporaryDirectory folder;
+  std::filesystem::create_directories(folder.file("in"));
+  std::filesystem::copy_file(scan, folder.file("in/ct.nii.gz"));
+  const auto run = runProgram("skipseg-batch", {"--model", model, "--input", folder.file("in"), "--output-dir",
+                                                folder.file("out"), "--threads", "2", "--dicom-seg"});
+  EXPECT_EQ(run.exitCode, 1) << run.standardError;
+  EXPECT_NE(run.standardError.find(folder.file("in/ct.nii.gz") +
+                                   ": not a DICOM series: a DICOM SEG or RTSTRUCT must reference the series"),
+            std::string::npos)
+      << run.standardError;
+  for (const char* name : {"out/ct.nii.gz", "out/ct.json", "out/ct.seg.dcm"}) {
+    EXPECT_FALSE(std::filesystem::exists(folder.file(name))) << name;
+  }
 }
 
 TEST(SegmentDicomOutputs, ScanThatIsNotDicomWithoutReferenceSeriesIsRefusedBeforeAnyWork) {

@@ -22,7 +22,9 @@ std::optional<dicomobjects::DicomReference> dicomOutputReference(const CaseReque
   } else if (input.dicomSource) {
     reference = dicomobjects::DicomReference{*input.dicomSource, input.nativeGeometry};
   } else {
-    throw dicomobjects::referenceSeriesNeeded(request.inputs.front());
+    // skipseg-segment says so earlier, naming its flags; this is what a batch case that is not DICOM gets.
+    throw badInput(request.inputs.front(),
+                   "not a DICOM series: a DICOM SEG or RTSTRUCT must reference the series the labels lie on");
   }
   dicomobjects::checkReferenceable(*reference);
   // The labels will lie on the scan's grid: it must be the series' own (up to the axis order).

@@ -17,9 +17,9 @@ namespace skipseg::segmentation {
 /// True when the request asks for a DICOM SEG or RTSTRUCT.
 bool wantsDicomOutputs(const CaseRequest& request);
 
-/// The series the DICOM outputs reference; empty when none is asked. Throws a usage error when the input
-/// is not DICOM and no --reference-series is given, BadInput when the labels (the scan's grid) cannot lie
-/// on the series or the series cannot be referenced.
+/// The series the DICOM outputs reference; empty when none is asked. Throws BadInput when the input is not
+/// DICOM and no reference series is given, when the labels (the scan's grid) cannot lie on the series, or
+/// when the series cannot be referenced.
 std::optional<dicomobjects::DicomReference> dicomOutputReference(const CaseRequest& request,
                                                                  const ModelGridInput& input);
 
