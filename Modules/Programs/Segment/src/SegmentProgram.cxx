@@ -134,6 +134,7 @@ int runSegment(const cli::ParsedOptions& options) {
     checkOutputFile(request.sidecar.empty() ? segmentation::defaultSidecarPath(request.outputLabels) : request.sidecar);
   }
   if (!request.renderDirectory.empty()) {
+    segmentation::checkRenderingAvailable(request.renderDirectory);
     checkOutputFolder(request.renderDirectory);
   }
   for (const auto& input : request.inputs) {

@@ -14,7 +14,9 @@
 #include "skipseg/io/Orientation.h"
 #include "skipseg/postprocessing/Components.h"
 #include "skipseg/preprocessing/BackMapping.h"
+#if SKIPSEG_HAVE_SKIPSEGRENDER
 #include "skipseg/render/RenderSegmentation.h"
+#endif
 
 #include <itkImageRegionConstIterator.h>
 #include <itkVersion.h>
@@ -141,6 +143,9 @@ void PreparedCaseDeleter::operator()(PreparedCase* prepared) const {
 }
 
 PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const {
+  if (!request.renderDirectory.empty()) {
+    checkRenderingAvailable(request.renderDirectory);  // before the scan is read
+  }
   PreparedCasePtr prepared(new PreparedCase);
   prepared->modelInput =
       prepareModelGridInput(request.inputs, request.read, description(), impl_->options.interpolation,
@@ -194,6 +199,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
     outputs.writeProbabilities(nativeProbabilities, request.outputProbabilities, componentLabelsOf(model));
   }
   timer.stop();
+#if SKIPSEG_HAVE_SKIPSEGRENDER
   if (!request.renderDirectory.empty()) {
     timer.start("render");
     auto image = input.nativeImage;
@@ -203,6 +209,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
                                progress);
     timer.stop();
   }
+#endif
 
   Json sidecar;
   sidecar["skipseg_version"] = version();
@@ -245,6 +252,14 @@ CaseResult SegmentationPipeline::run(const CaseRequest& request, ProgressReporte
   }
   auto prepared = prepare(request);
   return finish(*prepared, request, progress);
+}
+
+void checkRenderingAvailable(const std::string& renderDirectory) {
+  if (!SKIPSEG_HAVE_SKIPSEGRENDER) {
+    throw Error(ExitCode::Unsupported, renderDirectory +
+                                           ": pictures and meshes need SkipSeg built with VTK; this build has none "
+                                           "(SKIPSEG_WITH_VTK=OFF)");
+  }
 }
 
 std::string defaultSidecarPath(const std::string& labelsPath) {
