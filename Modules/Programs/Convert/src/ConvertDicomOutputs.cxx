@@ -3,7 +3,9 @@
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/OutputTransaction.h"
+#if SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS
 #include "skipseg/dicomobjects/DerivedObjects.h"
+#endif
 #include "skipseg/evaluation/LabelTable.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageWriter.h"
@@ -36,6 +38,13 @@ bool wantsDicomOutputs(const cli::ParsedOptions& options) {
   return options.has("output-dicom-seg") || options.has("output-rtstruct");
 }
 
+#if !SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS
+int convertToDicomObjects(const cli::ParsedOptions&) {
+  throw Error(ExitCode::Unsupported,
+              "--output-dicom-seg and --output-rtstruct need SkipSeg built with DCMTK; this "
+              "build has none (SKIPSEG_WITH_DCMTK=OFF)");
+}
+#else
 int convertToDicomObjects(const cli::ParsedOptions& options) {
   const std::string input = options.string("input");
   const std::string output = options.stringOr("output", "");
@@ -79,5 +88,6 @@ int convertToDicomObjects(const cli::ParsedOptions& options) {
   transaction.commit();
   return 0;
 }
+#endif
 
 }  // namespace skipseg::programs

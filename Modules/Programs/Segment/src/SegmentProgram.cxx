@@ -5,7 +5,10 @@
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
+#if SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS
 #include "skipseg/dicomobjects/DerivedObjects.h"
+#endif
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
@@ -35,7 +38,7 @@ cli::ProgramDescription segmentProgramDescription() {
   input.placeholder = "SCAN";
   input.required = true;
   input.group = "Input and output";
-  input.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  input.fileExtensions = io::slicerImageExtensions();
 
   auto& output =
       program.add("output", ParameterKind::OutputLabelMap,
@@ -45,7 +48,7 @@ cli::ProgramDescription segmentProgramDescription() {
   output.placeholder = "LABELS";
   output.required = true;
   output.group = "Input and output";
-  output.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  output.fileExtensions = io::slicerImageExtensions();
 
   auto& model = program.add("model", ParameterKind::StringList,
                             "Model file(s) or nnU-Net folder(s); give several (comma-separated or repeated) for an "
@@ -117,19 +120,27 @@ namespace {
 
 // The DICOM outputs' paths, and a DICOM series for them to reference, before any work.
 void checkDicomOutputs(const segmentation::CaseRequest& request) {
+  const bool wanted = !request.outputDicomSeg.empty() || !request.outputRtStruct.empty();
+  if (!request.referenceSeries.empty() && !wanted) {
+    throw usageError("--reference-series is only used with --output-dicom-seg or --output-rtstruct");
+  }
+#if SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS
   if (!request.outputDicomSeg.empty()) {
     dicomobjects::checkDicomObjectOutput(request.outputDicomSeg, "--output-dicom-seg");
   }
   if (!request.outputRtStruct.empty()) {
     dicomobjects::checkDicomObjectOutput(request.outputRtStruct, "--output-rtstruct");
   }
-  const bool wanted = !request.outputDicomSeg.empty() || !request.outputRtStruct.empty();
-  if (!request.referenceSeries.empty() && !wanted) {
-    throw usageError("--reference-series is only used with --output-dicom-seg or --output-rtstruct");
-  }
   if (wanted && request.referenceSeries.empty() && io::readImageInfo(request.inputs.front()).format != "DICOM") {
     throw dicomobjects::referenceSeriesNeeded(request.inputs.front());
   }
+#else
+  if (wanted) {
+    throw Error(ExitCode::Unsupported,
+                "--output-dicom-seg and --output-rtstruct need SkipSeg built with DCMTK; this "
+                "build has none (SKIPSEG_WITH_DCMTK=OFF)");
+  }
+#endif
 }
 
 int runSegment(const cli::ParsedOptions& options) {
@@ -175,6 +186,7 @@ int runSegment(const cli::ParsedOptions& options) {
     checkOutputFile(request.sidecar.empty() ? segmentation::defaultSidecarPath(request.outputLabels) : request.sidecar);
   }
   if (!request.renderDirectory.empty()) {
+    segmentation::checkRenderingAvailable(request.renderDirectory);
     checkOutputFolder(request.renderDirectory);
   }
   checkDicomOutputs(request);

@@ -17,6 +17,12 @@
 
 namespace {
 
+// A build without DCMTK (SKIPSEG_WITH_DCMTK=OFF, the GPU machine's) refuses the DICOM outputs instead.
+#define SKIPSEG_REQUIRE_DCMTK()            \
+  if (!SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS) { \
+    GTEST_SKIP() << "built without DCMTK"; \
+  }
+
 using skipseg::testing::runProgram;
 using skipseg::testing::TemporaryDirectory;
 
@@ -44,6 +50,7 @@ std::string referencesAndNames(const std::string& file) {
 }
 
 TEST(SegmentDicomOutputs, DicomSeriesGivesSegAndRtStructReferencingIt) {
+  SKIPSEG_REQUIRE_DCMTK();
   SKIPSEG_REQUIRE_SHARED_DATA(shared, "totalsegmentator/example_ct_dicom");
   SKIPSEG_REQUIRE_FIXTURE(model, "nnunet_v2_plain3d");
   TemporaryDirectory folder;
@@ -70,6 +77,7 @@ TEST(SegmentDicomOutputs, DicomSeriesGivesSegAndRtStructReferencingIt) {
 }
 
 TEST(SegmentDicomOutputs, ScanConvertedFromTheSeriesReferencesItWithReferenceSeries) {
+  SKIPSEG_REQUIRE_DCMTK();
   SKIPSEG_REQUIRE_SHARED_DATA(shared, "totalsegmentator/example_ct_dicom");
   SKIPSEG_REQUIRE_FIXTURE(model, "nnunet_v2_plain3d");
   TemporaryDirectory folder;
@@ -89,6 +97,7 @@ TEST(SegmentDicomOutputs, ScanConvertedFromTheSeriesReferencesItWithReferenceSer
 }
 
 TEST(SegmentDicomOutputs, BatchWritesEachDicomCasesObjectsBesideItsLabels) {
+  SKIPSEG_REQUIRE_DCMTK();
   SKIPSEG_REQUIRE_SHARED_DATA(shared, "totalsegmentator/example_ct_dicom");
   SKIPSEG_REQUIRE_FIXTURE(model, "nnunet_v2_plain3d");
   TemporaryDirectory folder;
@@ -105,6 +114,7 @@ TEST(SegmentDicomOutputs, BatchWritesEachDicomCasesObjectsBesideItsLabels) {
 }
 
 TEST(SegmentDicomOutputs, BatchCaseThatIsNotDicomFailsAndLeavesNothing) {
+  SKIPSEG_REQUIRE_DCMTK();
   SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
   SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
   TemporaryDirectory folder;
@@ -123,6 +133,7 @@ TEST(SegmentDicomOutputs, BatchCaseThatIsNotDicomFailsAndLeavesNothing) {
 }
 
 TEST(SegmentDicomOutputs, ScanThatIsNotDicomWithoutReferenceSeriesIsRefusedBeforeAnyWork) {
+  SKIPSEG_REQUIRE_DCMTK();
   SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
   SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
   TemporaryDirectory folder;
@@ -140,6 +151,7 @@ TEST(SegmentDicomOutputs, ScanThatIsNotDicomWithoutReferenceSeriesIsRefusedBefor
 }
 
 TEST(SegmentDicomOutputs, ScanOffTheReferenceSeriesGridIsRefusedAndNothingIsWritten) {
+  SKIPSEG_REQUIRE_DCMTK();
   SKIPSEG_REQUIRE_SHARED_DATA(shared, "totalsegmentator/example_ct_dicom");
   SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
   SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");

@@ -1,7 +1,9 @@
 #include "DicomOutputs.h"
 
 #include "skipseg/core/Error.h"
+#if SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS
 #include "skipseg/dicomobjects/DerivedObjects.h"
+#endif
 
 #include <filesystem>
 
@@ -11,8 +13,8 @@ bool wantsDicomOutputs(const CaseRequest& request) {
   return !request.outputDicomSeg.empty() || !request.outputRtStruct.empty();
 }
 
-std::optional<dicomobjects::DicomReference> dicomOutputReference(const CaseRequest& request,
-                                                                 const ModelGridInput& input) {
+#if SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS
+std::optional<DicomOutputReference> dicomOutputReference(const CaseRequest& request, const ModelGridInput& input) {
   if (!wantsDicomOutputs(request)) {
     return std::nullopt;
   }
@@ -32,7 +34,7 @@ std::optional<dicomobjects::DicomReference> dicomOutputReference(const CaseReque
   return reference;
 }
 
-void writeDicomOutputs(const io::LabelImage& labels, const dicomobjects::DicomReference& reference,
+void writeDicomOutputs(const io::LabelImage& labels, const DicomOutputReference& reference,
                        const ModelDescription& model, const std::vector<std::string>& modelPaths,
                        const CaseRequest& request) {
   const auto placed = dicomobjects::labelsOnReferenceGrid(labels, reference, request.outputLabels);
@@ -48,5 +50,19 @@ void writeDicomOutputs(const io::LabelImage& labels, const dicomobjects::DicomRe
     dicomobjects::writeRtStructureSet(*placed, reference, info, request.outputRtStruct);
   }
 }
+
+#else
+std::optional<DicomOutputReference> dicomOutputReference(const CaseRequest& request, const ModelGridInput&) {
+  if (wantsDicomOutputs(request)) {
+    throw Error(ExitCode::Unsupported,
+                "--output-dicom-seg and --output-rtstruct need SkipSeg built with DCMTK; this "
+                "build has none (SKIPSEG_WITH_DCMTK=OFF)");
+  }
+  return std::nullopt;
+}
+
+void writeDicomOutputs(const io::LabelImage&, const DicomOutputReference&, const ModelDescription&,
+                       const std::vector<std::string>&, const CaseRequest&) {}
+#endif
 
 }  // namespace skipseg::segmentation

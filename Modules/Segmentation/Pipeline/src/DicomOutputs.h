@@ -3,7 +3,9 @@
 // resolved and checked before the network runs (the DICOM input itself, or --reference-series for a
 // scan that is not DICOM), so a refusal costs milliseconds, not an inference.
 #include "skipseg/core/ModelDescription.h"
+#if SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS
 #include "skipseg/dicomobjects/DicomReference.h"
+#endif
 #include "skipseg/io/ImageTypes.h"
 #include "skipseg/segmentation/ModelGridPreprocessing.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
@@ -14,17 +16,22 @@
 
 namespace skipseg::segmentation {
 
+#if SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS
+using DicomOutputReference = dicomobjects::DicomReference;
+#else
+struct DicomOutputReference {};  // a build without DCMTK refuses the DICOM outputs
+#endif
+
 /// True when the request asks for a DICOM SEG or RTSTRUCT.
 bool wantsDicomOutputs(const CaseRequest& request);
 
 /// The series the DICOM outputs reference; empty when none is asked. Throws BadInput when the input is not
 /// DICOM and no reference series is given, when the labels (the scan's grid) cannot lie on the series, or
-/// when the series cannot be referenced.
-std::optional<dicomobjects::DicomReference> dicomOutputReference(const CaseRequest& request,
-                                                                 const ModelGridInput& input);
+/// when the series cannot be referenced; Unsupported in a build without DCMTK.
+std::optional<DicomOutputReference> dicomOutputReference(const CaseRequest& request, const ModelGridInput& input);
 
 /// Writes the requested objects of `labels` (under the caller's OutputTransaction).
-void writeDicomOutputs(const io::LabelImage& labels, const dicomobjects::DicomReference& reference,
+void writeDicomOutputs(const io::LabelImage& labels, const DicomOutputReference& reference,
                        const ModelDescription& model, const std::vector<std::string>& modelPaths,
                        const CaseRequest& request);
 
