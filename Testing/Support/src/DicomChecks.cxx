@@ -39,4 +39,8 @@ std::string joinedLines(const std::vector<std::string>& lines) {
   return text;
 }
 
+std::string dciodvfyErrors(const std::string& file) {
+  return joinedLines(runDciodvfy(file).errors);
+}
+
 }  // namespace skipseg::testing

@@ -18,12 +18,7 @@
 namespace skipseg::programs {
 namespace {
 
-// A build without DCMTK (SKIPSEG_WITH_DCMTK=OFF, the GPU machine's) refuses the DICOM outputs instead.
-#define SKIPSEG_REQUIRE_DCMTK()            \
-  if (!SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS) { \
-    GTEST_SKIP() << "built without DCMTK"; \
-  }
-
+using skipseg::testing::dciodvfyErrors;
 using skipseg::testing::runProgram;
 using skipseg::testing::TemporaryDirectory;
 
@@ -51,10 +46,6 @@ void writeLabels(const ImageGeometry& grid, const std::string& path) {
     }
   }
   io::writeLabelImage(io::reorient(labels.GetPointer(), "RAS"), path);
-}
-
-std::string dciodvfyErrors(const std::string& file) {
-  return skipseg::testing::joinedLines(skipseg::testing::runDciodvfy(file).errors);
 }
 
 // Attributes read back with pydicom: "<study uid> <names...>" of a SEG's segments or an RTSTRUCT's ROIs.

@@ -17,18 +17,9 @@
 
 namespace {
 
-// A build without DCMTK (SKIPSEG_WITH_DCMTK=OFF, the GPU machine's) refuses the DICOM outputs instead.
-#define SKIPSEG_REQUIRE_DCMTK()            \
-  if (!SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS) { \
-    GTEST_SKIP() << "built without DCMTK"; \
-  }
-
+using skipseg::testing::dciodvfyErrors;
 using skipseg::testing::runProgram;
 using skipseg::testing::TemporaryDirectory;
-
-std::string dciodvfyErrors(const std::string& file) {
-  return skipseg::testing::joinedLines(skipseg::testing::runDciodvfy(file).errors);
-}
 
 // "<study> <series referenced> <names...>" of a SEG (segments) or an RTSTRUCT (ROIs), read with pydicom.
 // The fixture model's labels are liver and spleen; both are present in the CT.

@@ -6,6 +6,8 @@
 // Series Instance UIDs empty in the data sets), so no DICOM object can reference it as it is. The tests use a
 // copy with them put back (scripts/restore_dicom_uids.py, pydicom): SOP UIDs from the file meta information,
 // fixed Study and Series Instance UIDs; pixels untouched.
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
@@ -24,4 +26,14 @@ DciodvfyReport runDciodvfy(const std::string& file);
 /// The lines, each ending in a newline (for test messages).
 std::string joinedLines(const std::vector<std::string>& lines);
 
+/// dciodvfy's "Error" lines about `file`, joined; "" when it finds none.
+std::string dciodvfyErrors(const std::string& file);
+
 }  // namespace skipseg::testing
+
+// In the tests of a module with SkipSegDicomObjects as an optional dependency: a build without DCMTK
+// (SKIPSEG_WITH_DCMTK=OFF, the GPU machine's) refuses the DICOM outputs instead, so the test is skipped.
+#define SKIPSEG_REQUIRE_DCMTK()            \
+  if (!SKIPSEG_HAVE_SKIPSEGDICOMOBJECTS) { \
+    GTEST_SKIP() << "built without DCMTK"; \
+  }
