@@ -157,6 +157,11 @@ if [[ " $phases " == *" bench "* ]]; then
   else
     echo "gpu-check: $bench not built (Google Benchmark missing or pre-C++11 ABI): no benchmark"
   fi
+  step "training step against a plain PyTorch loop"
+  if [ -x "$build/bin/SkipSegTrainingBenchmark" ]; then
+    SKIPSEG_BIN="$build/bin" PYTHON=python3 bash Testing/Benchmarks/Peers/compare-training-with-pytorch.sh \
+      "$([ "$cuda_available" = 1 ] && echo cuda || echo cpu)" || fail "training benchmark"
+  fi
 fi
 if [[ " $phases " == *" product "* ]]; then
   step "whole product without VTK"
