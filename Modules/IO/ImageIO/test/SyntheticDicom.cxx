@@ -35,26 +35,29 @@ std::string multiValue(const std::array<double, N>& values) {
   return text.str();
 }
 
-void rewrite(const std::string& path, const std::function<void(gdcm::DataSet&)>& edit) {
+void rewrite(const std::string& path, const std::function<void(gdcm::DataSet&)>& edit, std::string target = "") {
   gdcm::Reader reader;
   reader.SetFileName(path.c_str());
   if (!reader.Read()) {
     throw std::runtime_error("cannot re-read " + path);
   }
   edit(reader.GetFile().GetDataSet());
-  // Keep the file meta information's SOP class in step with the data set's.
+  // Keep the file meta information's SOP class and instance in step with the data set's.
   const gdcm::DataSet& data = reader.GetFile().GetDataSet();
-  if (data.FindDataElement(gdcm::Tag(0x0008, 0x0016))) {
-    gdcm::DataElement sopClass = data.GetDataElement(gdcm::Tag(0x0008, 0x0016));
-    sopClass.SetTag(gdcm::Tag(0x0002, 0x0002));
-    sopClass.SetVR(gdcm::VR::UI);
-    reader.GetFile().GetHeader().Replace(sopClass);
+  for (const auto& [dataTag, metaTag] : {std::pair{gdcm::Tag(0x0008, 0x0016), gdcm::Tag(0x0002, 0x0002)},
+                                         std::pair{gdcm::Tag(0x0008, 0x0018), gdcm::Tag(0x0002, 0x0003)}}) {
+    if (data.FindDataElement(dataTag)) {
+      gdcm::DataElement element = data.GetDataElement(dataTag);
+      element.SetTag(metaTag);
+      element.SetVR(gdcm::VR::UI);
+      reader.GetFile().GetHeader().Replace(element);
+    }
   }
   gdcm::Writer writer;
   writer.SetFile(reader.GetFile());
-  writer.SetFileName(path.c_str());
+  writer.SetFileName((target.empty() ? path : target).c_str());
   if (!writer.Write()) {
-    throw std::runtime_error("cannot rewrite " + path);
+    throw std::runtime_error("cannot write " + (target.empty() ? path : target));
   }
 }
 
@@ -123,7 +126,8 @@ void addPetSuvTags(const std::string& path) {
   });
 }
 
-void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element, const std::string& text) {
+void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element,
+                        const std::string& text) {
   gdcm::Reader reader;
   reader.SetFileName(path.c_str());
   if (!reader.Read()) {
@@ -143,6 +147,26 @@ void replaceTagWithText(const std::string& path, unsigned short group, unsigned 
   if (!writer.Write()) {
     throw std::runtime_error("cannot rewrite " + path);
   }
+}
+
+void copyDicomWithTags(const std::string& from, const std::string& to, const std::vector<TagText>& tags) {
+  rewrite(
+      from,
+      [&](gdcm::DataSet& data) {
+        for (const auto& tag : tags) {
+          data.Replace(textElement(tag.group, tag.element, gdcm::VR::GetVRType(tag.vr.c_str()), tag.value));
+        }
+      },
+      to);
+}
+
+std::string decimalStrings(const std::vector<double>& values) {
+  std::ostringstream text;
+  text.precision(10);
+  for (std::size_t index = 0; index < values.size(); ++index) {
+    text << (index ? "\\" : "") << values[index];
+  }
+  return text.str();
 }
 
 }  // namespace skipseg::io::testing
