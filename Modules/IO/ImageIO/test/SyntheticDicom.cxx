@@ -35,6 +35,14 @@ std::string multiValue(const std::array<double, N>& values) {
   return text.str();
 }
 
+// A UID element's text without its padding; empty when absent.
+std::string uidText(const gdcm::DataSet& data, const gdcm::Tag& tag) {
+  const gdcm::ByteValue* value = data.FindDataElement(tag) ? data.GetDataElement(tag).GetByteValue() : nullptr;
+  std::string text = value == nullptr ? "" : std::string(value->GetPointer(), value->GetLength());
+  text.erase(text.find_last_not_of(std::string(" \0", 2)) + 1);
+  return text;
+}
+
 void rewrite(const std::string& path, const std::function<void(gdcm::DataSet&)>& edit, std::string target = "") {
   gdcm::Reader reader;
   reader.SetFileName(path.c_str());
@@ -42,16 +50,18 @@ void rewrite(const std::string& path, const std::function<void(gdcm::DataSet&)>&
     throw std::runtime_error("cannot re-read " + path);
   }
   edit(reader.GetFile().GetDataSet());
-  // Keep the file meta information's SOP class and instance in step with the data set's.
-  const gdcm::DataSet& data = reader.GetFile().GetDataSet();
+  // Keep the file meta information's SOP class and instance in step with the data set's; anonymised files
+  // that left the data set's empty get the header's (GDCM's writer needs them there).
+  gdcm::DataSet& data = reader.GetFile().GetDataSet();
+  gdcm::FileMetaInformation& header = reader.GetFile().GetHeader();
   for (const auto& [dataTag, metaTag] : {std::pair{gdcm::Tag(0x0008, 0x0016), gdcm::Tag(0x0002, 0x0002)},
                                          std::pair{gdcm::Tag(0x0008, 0x0018), gdcm::Tag(0x0002, 0x0003)}}) {
-    if (data.FindDataElement(dataTag)) {
-      gdcm::DataElement element = data.GetDataElement(dataTag);
-      element.SetTag(metaTag);
-      element.SetVR(gdcm::VR::UI);
-      reader.GetFile().GetHeader().Replace(element);
+    std::string text = uidText(data, dataTag);
+    if (text.empty()) {
+      text = uidText(header, metaTag);
+      data.Replace(textElement(dataTag.GetGroup(), dataTag.GetElement(), gdcm::VR::UI, text));
     }
+    header.Replace(textElement(metaTag.GetGroup(), metaTag.GetElement(), gdcm::VR::UI, text));
   }
   gdcm::Writer writer;
   writer.SetFile(reader.GetFile());
@@ -158,6 +168,21 @@ void copyDicomWithTags(const std::string& from, const std::string& to, const std
         }
       },
       to);
+}
+
+void writeNonImageObject(const std::string& path, const std::vector<TagText>& tags) {
+  gdcm::Writer writer;
+  gdcm::DataSet& data = writer.GetFile().GetDataSet();
+  data.Replace(textElement(0x0008, 0x0016, gdcm::VR::UI, "1.2.840.10008.5.1.4.1.1.88.11"));  // Basic Text SR
+  data.Replace(textElement(0x0008, 0x0060, gdcm::VR::CS, "SR"));
+  for (const auto& tag : tags) {
+    data.Replace(textElement(tag.group, tag.element, gdcm::VR::GetVRType(tag.vr.c_str()), tag.value));
+  }
+  writer.GetFile().GetHeader().SetDataSetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
+  writer.SetFileName(path.c_str());
+  if (!writer.Write()) {
+    throw std::runtime_error("cannot write " + path);
+  }
 }
 
 std::string decimalStrings(const std::vector<double>& values) {

@@ -42,4 +42,8 @@ void copyDicomWithTags(const std::string& from, const std::string& to, const std
 /// "a\b\c" with 10 significant digits, for DS values.
 std::string decimalStrings(const std::vector<double>& values);
 
+/// Writes a DICOM object without pixels (a Basic Text SR: no Rows, Columns or pixel data) with these elements
+/// (study, series, patient...) set.
+void writeNonImageObject(const std::string& path, const std::vector<TagText>& tags);
+
 }  // namespace skipseg::io::testing
