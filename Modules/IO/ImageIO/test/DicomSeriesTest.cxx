@@ -230,6 +230,19 @@ TEST(DicomSeries, GantryTiltOfHalfARowIsInterpolatedLinearly) {
   EXPECT_NEAR(read.image->GetPixel({{3, 2, 2}}), 200 + 3 + 10, 1e-4);  // a whole row for slice 2
 }
 
+// Tilt and uneven spacing together: an output slice between two inputs blends each at its own shift.
+TEST(DicomSeries, GantryTiltWithUnevenSpacingInterpolatesEachSliceAtItsOwnShift) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeStack(folder.path(), {0.0, 2.0, 4.3, 6.0}, {{1, 0, 0, 0, 1, 0}}, {{0, 0.5, 0}});
+  ReadOptions options;
+  options.allowUnevenSpacing = true;
+  const ReadResult read = readImage(folder.path(), options);
+  EXPECT_EQ(geometryOf(read.image).size, (std::array<std::size_t, 3>{{6, 8, 4}}));
+  // Output slice 2 (4 mm) lies between input 1 (2 mm, one row on) and input 2 (4.3 mm, two rows on).
+  const double weight = 2.0 / 2.3;
+  EXPECT_NEAR(read.image->GetPixel({{0, 4, 2}}), (1 - weight) * (100 + 30) + weight * (200 + 20), 1e-3);
+}
+
 TEST(DicomSeries, SeveralImagesAtOnePositionAre4D) {
   skipseg::testing::TemporaryDirectory folder;
   writeStack(folder.file("t0"), {0.0, 2.0, 4.0});
