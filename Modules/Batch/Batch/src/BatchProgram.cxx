@@ -81,7 +81,8 @@ std::vector<CaseSpec> exportCases(const cli::ParsedOptions& options, const Dicom
   if (options.has("modality")) {
     rules.modalities = options.strings("modality");
   }
-  const long long minimum = options.has("min-slices") ? options.integer("min-slices") : 10;
+  const long long minimum =
+      options.has("min-slices") ? options.integer("min-slices") : static_cast<long long>(rules.minimumFiles);
   if (minimum < 1) {
     throw usageError("--min-slices must be 1 or more, not " + std::to_string(minimum));
   }
