@@ -65,14 +65,16 @@ struct ScannedFolder {
   std::vector<std::string> dicomFiles;  // files that carry a SeriesInstanceUID
 };
 
-void scanFolder(const std::string& path, ScannedFolder& scanned) {
+// `onlyFiles`, when given, replaces the folder's listing (a PACS export's series: its folder may hold thousands
+// of other files).
+void scanFolder(const std::string& path, ScannedFolder& scanned, const std::vector<std::string>& onlyFiles = {}) {
   for (const auto& tag :
        {kSeriesUid, kModality, kSeriesDescription, kImagePosition, kImageOrientation, kRows, kColumns, kNumberOfFrames,
         kSamplesPerPixel, kBitsAllocated, kPixelRepresentation, kSopClassUid, kSopInstanceUid, kStudyInstanceUid,
         kFrameOfReferenceUid, kPatientId, kStudyDate, kSeriesNumber, kImageType}) {
     scanned.scanner.AddTag(tag);
   }
-  const auto files = candidateFiles(path);
+  const auto files = onlyFiles.empty() ? candidateFiles(path) : onlyFiles;
   gdcm::Directory::FilenamesType names(files.begin(), files.end());
   scanned.scanner.Scan(names);
   // A file is DICOM when GDCM parsed it and it carries any of the scanned tags. The SeriesInstanceUID may
@@ -222,7 +224,7 @@ std::vector<DicomSeriesSummary> listDicomSeries(const std::string& folder) {
 ReadResult readDicomSeries(const std::string& path, const ReadOptions& options) {
   detail::registerImageIOFactories();
   ScannedFolder scanned;
-  scanFolder(path, scanned);
+  scanFolder(path, scanned, options.dicomFiles);
   ReadResult result;
   result.info.format = "DICOM";
   result.info.dicomSeries = summarize(scanned);

@@ -133,6 +133,19 @@ TEST(DicomSeries, SeveralSeriesNeedAChoiceAndTheErrorListsThem) {
   EXPECT_EQ(listDicomSeries(folder.path()).size(), 2u);
 }
 
+TEST(DicomSeries, OnlyTheGivenFilesAreScannedWhenListed) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeStack(folder.file("a"), {0.0, 2.0, 4.0});
+  writeStack(folder.file("b"), {0.0, 3.0});
+  ReadOptions options;
+  options.dicomFiles = {folder.file("a/slice0.dcm"), folder.file("a/slice2.dcm")};
+  const ReadResult read = readImage(folder.path(), options);  // two series in the folder, but only two files seen
+  EXPECT_EQ(geometryOf(read.image).size[2], 2u);
+  EXPECT_NEAR(geometryOf(read.image).spacing[2], 4.0, 1e-6);
+  ASSERT_EQ(read.info.dicomSeries.size(), 1u);
+  EXPECT_EQ(read.info.dicomSeries[0].files, options.dicomFiles);
+}
+
 TEST(DicomSeries, UnevenSpacingIsReportedWithTheLargestDeviation) {
   skipseg::testing::TemporaryDirectory folder;
   writeStack(folder.path(), {0.0, 2.0, 4.3, 6.0});

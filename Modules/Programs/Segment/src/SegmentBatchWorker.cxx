@@ -57,6 +57,7 @@ class SegmentWorker final : public batch::CaseWorker {
     request.inputs.insert(request.inputs.end(), spec.extraInputs.begin(), spec.extraInputs.end());
     request.read = read_;
     request.read.seriesUid = spec.seriesUid;  // a series of a PACS export: its folder may hold others
+    request.read.dicomFiles = spec.files;
     return request;
   }
 

@@ -11,6 +11,7 @@
 #include "skipseg/io/ImageTypes.h"
 
 #include <string>
+#include <vector>
 
 namespace skipseg::io {
 
@@ -28,6 +29,9 @@ struct ReadOptions {
   std::string seriesUid;
   /// DICOM: accept unevenly spaced slices by resampling them (linearly) onto a regular grid.
   bool allowUnevenSpacing = false;
+  /// DICOM: when not empty, only these files under the folder are scanned (a series of a PACS export whose
+  /// folder holds many others: skipseg-batch passes the files it found).
+  std::vector<std::string> dicomFiles;
   /// DICOM: what to do with a gantry-tilted series; resampled by default, as dcm2niix and dicom2nifti do.
   GantryTilt gantryTilt = GantryTilt::Resample;
 };
