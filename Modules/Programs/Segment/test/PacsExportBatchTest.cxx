@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -118,6 +119,37 @@ TEST(PacsExportBatch, SelectsTheImageSeriesByTheRulesAndNamesOutputsByPatientStu
                   entry.path().string().compare(entry.path().string().size() - 7, 7, ".nii.gz") == 0;
   }
   EXPECT_EQ(labelFiles, 2u);
+}
+
+// The user guide's examples, run as written (Pipelines/make-example-dicom.py needs Debian's python3-pydicom):
+// the tilted copy reads as the guide says, and the example export gives the names it shows.
+TEST(PacsExportBatch, TheUserGuideExamplesGiveWhatTheGuideShows) {
+  SKIPSEG_REQUIRE_SHARED_DATA(source, "totalsegmentator/example_ct_dicom");
+  if (std::system("/usr/bin/python3 -c 'import pydicom' 2> /dev/null") != 0) {
+    GTEST_SKIP() << "/usr/bin/python3 with pydicom (python3-pydicom) is not installed";
+  }
+  skipseg::testing::TemporaryDirectory work;
+  const std::string script = skipseg::testing::sourcePath("Pipelines/make-example-dicom.py");
+  for (const std::string kind : {"tilt", "export"}) {
+    const std::string command =
+        "/usr/bin/python3 '" + script + "' " + kind + " '" + source + "' '" + work.file(kind) + "' > /dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  const auto tilted = skipseg::io::geometryOf(skipseg::io::readImage(work.file("tilt")).image.GetPointer());
+  EXPECT_EQ(tilted.size, (std::array<std::size_t, 3>{{512, 523, 20}}));
+  EXPECT_NEAR(tilted.spacing[2], 1.93, 0.005);
+
+  const auto run = skipseg::testing::runProgram(
+      "skipseg-batch",
+      {"--worker", "test-checksum", "--input", work.file("export"), "--output-dir", work.file("out"), "--pacs-export"});
+  ASSERT_EQ(run.exitCode, 0) << run.standardError;
+  for (const std::string name :
+       {"EXAMPLE-001_20221208-67dbb17b_s2-8fc57e9b", "EXAMPLE-002_20221208-b6bb691f_s4-4695f8b8"}) {
+    EXPECT_TRUE(fs::exists(work.file("out/" + name + ".sha256"))) << work.listing();
+  }
+  const auto summary = skipseg::readJsonFile(work.file("out/skipseg-summary.json"));
+  EXPECT_EQ(summary["counts"]["done"], 2);
+  EXPECT_EQ(summary["dicom_export"]["series"].size(), 5u);  // and the scout, the localizer, the report
 }
 
 }  // namespace
