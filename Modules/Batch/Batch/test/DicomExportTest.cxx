@@ -161,6 +161,20 @@ TEST(DicomExport, BatchSegmentsTheSelectedSeriesAndReportsEveryOne) {
   ASSERT_EQ(batchMain(arguments, workers, scanner), 0);
   EXPECT_EQ(readJsonFile(dir.file("out/skipseg-summary.json"))["counts"]["skipped"], 1);
 
+  // Shards share the selection; the merged summary keeps it.
+  for (const std::string shard : {"0/2", "1/2"}) {
+    std::vector<std::string> sharded = arguments;
+    sharded[5] = dir.file("sharded");
+    sharded.insert(sharded.end(), {"--shard", shard});
+    ASSERT_EQ(batchMain(sharded, workers, scanner), 0);
+  }
+  ASSERT_EQ(batchMain({"--merge", dir.file("sharded/skipseg-summary.shard-0-of-2.json"),
+                       dir.file("sharded/skipseg-summary.shard-1-of-2.json"), "--summary", dir.file("merged.json"),
+                       "--log-level", "error"},
+                      workers, scanner),
+            0);
+  EXPECT_EQ(readJsonFile(dir.file("merged.json"))["dicom_export"], summary["dicom_export"]);
+
   // Series rules without --pacs-export (and no DICOMDIR) are a usage error.
   EXPECT_EQ(batchMain({"--worker", "test-checksum", "--input", dir.file("in"), "--output-dir", dir.file("out2"),
                        "--modality", "CT", "--log-level", "error"},
