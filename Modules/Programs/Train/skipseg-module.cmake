@@ -3,4 +3,5 @@ skipseg_module(SkipSegProgramTrain
   DEPENDS SkipSegCommandLine
   PRIVATE_DEPENDS SkipSegPlanning SkipSegPreprocessing SkipSegImageIO SkipSegTraining SkipSegInference SkipSegModelIO
   TEST_DEPENDS SkipSegPlanning SkipSegModelIO SkipSegTraining SkipSegSegmentation  # training/inference parity
-  PRIVATE_EXTERNAL Torch VTK Log)
+  PRIVATE_EXTERNAL Torch Log
+  OPTIONAL_EXTERNAL VTK)  # training curve pictures (CurvePlot.cxx); none in a build without VTK

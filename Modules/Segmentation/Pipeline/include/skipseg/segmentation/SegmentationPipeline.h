@@ -83,6 +83,10 @@ class SegmentationPipeline {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Throws Unsupported naming `renderDirectory` when this build cannot write pictures and meshes (built
+/// without VTK: SKIPSEG_WITH_VTK=OFF, as on GPU machines); does nothing otherwise.
+void checkRenderingAvailable(const std::string& renderDirectory);
+
 /// The sidecar path for a labels path: "<folder>/<name without image extension>.json".
 std::string defaultSidecarPath(const std::string& labelsPath);
 
