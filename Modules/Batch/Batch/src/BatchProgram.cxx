@@ -126,6 +126,19 @@ int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers, co
     checkOutputFile(options.string("summary"));
   }
 
+  std::error_code error;
+  const bool isExport = options.flag("pacs-export") ||
+                        (fs::is_directory(options.string("input"), error) && holdsDicomDir(options.string("input")));
+  if (isExport && !options.flag("pacs-export")) {
+    spdlog::info("{} holds a DICOMDIR: read as a PACS export, series by series (--pacs-export)",
+                 options.string("input"));
+  }
+  for (const char* rule : kSeriesRuleOptions) {
+    if (!isExport && options.has(rule)) {
+      throw usageError(std::string("--") + rule + " selects series of a PACS export: add --pacs-export");
+    }
+  }
+
   WorkerSettings workerSettings;
   workerSettings.model = model;
   workerSettings.jobs = static_cast<int>(jobs);
@@ -156,14 +169,6 @@ int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers, co
   const ModelInputs modelInputs = type.modelInputs ? type.modelInputs(workerSettings) : ModelInputs{};
   if (modelInputs.channels > 1) {
     spdlog::info("the model takes {} channels per case", modelInputs.channels);
-  }
-  std::error_code error;
-  const bool isExport = options.flag("pacs-export") ||
-                        (fs::is_directory(options.string("input"), error) && holdsDicomDir(options.string("input")));
-  for (const char* rule : kSeriesRuleOptions) {
-    if (!isExport && options.has(rule)) {
-      throw usageError(std::string("--") + rule + " selects series of a PACS export: add --pacs-export");
-    }
   }
   Json exportReport;
   const auto allCases = isExport ? exportCases(options, scanner, modelInputs, exportReport)

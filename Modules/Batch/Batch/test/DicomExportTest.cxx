@@ -10,8 +10,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+
+namespace fs = std::filesystem;
 
 namespace skipseg::batch {
 namespace {
@@ -175,9 +178,18 @@ TEST(DicomExport, BatchSegmentsTheSelectedSeriesAndReportsEveryOne) {
             0);
   EXPECT_EQ(readJsonFile(dir.file("merged.json"))["dicom_export"], summary["dicom_export"]);
 
-  // Series rules without --pacs-export (and no DICOMDIR) are a usage error.
+  // A DICOMDIR at the top turns the export reading on by itself.
+  writeFile(dir.file("in/DICOMDIR"), "directory records");
+  std::vector<std::string> withoutFlag = arguments;
+  withoutFlag.erase(std::find(withoutFlag.begin(), withoutFlag.end(), "--pacs-export"));
+  withoutFlag[5] = dir.file("out3");
+  ASSERT_EQ(batchMain(withoutFlag, workers, scanner), 0);
+  EXPECT_TRUE(fs::exists(dir.file("out3/" + id + ".sha256")));
+  fs::remove(dir.file("in/DICOMDIR"));
+
+  // Series rules without --pacs-export (and no DICOMDIR) are a usage error, before the model is looked at.
   EXPECT_EQ(batchMain({"--worker", "test-checksum", "--input", dir.file("in"), "--output-dir", dir.file("out2"),
-                       "--modality", "CT", "--log-level", "error"},
+                       "--model", dir.file("no-such-model"), "--modality", "CT", "--log-level", "error"},
                       workers, scanner),
             2);
 }
