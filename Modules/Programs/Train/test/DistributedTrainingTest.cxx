@@ -1,0 +1,159 @@
+// skipseg-train as a data-parallel job of two processes over Gloo on loopback, started the way torchrun
+// starts them (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT): the weights equal those of one
+// process with the same global batch, and a rank that dies stops the other with an error naming it.
+#include "SyntheticTrainingData.h"
+#include "skipseg/model/SkipSegModelFile.h"
+#include "skipseg/testing/FreePort.h"
+#include "skipseg/testing/RunProgram.h"
+#include "skipseg/testing/TestData.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <thread>
+
+namespace skipseg::programs {
+namespace {
+
+using skipseg::testing::StartedProgram;
+
+std::vector<std::string> trainArguments(const skipseg::testing::TemporaryDirectory& folder, const std::string& output,
+                                        int iterations) {
+  return {folder.file("plans.json"),
+          "--output",
+          output,
+          "--cache",
+          folder.file("cache"),
+          "--network",
+          "unet",
+          "--epochs",
+          "1",
+          "--iterations",
+          std::to_string(iterations),
+          "--validation-iterations",
+          "2",
+          "--batch-size",
+          "4",
+          "--optimizer",
+          "sgd",
+          "--threads",
+          "1",
+          "--torch-threads",
+          "1",
+          "--device",
+          "cpu",
+          "--log-level",
+          "warning"};
+}
+
+// One rank of a two-process job: skipseg-train under env(1) with the launcher's variables.
+std::unique_ptr<StartedProgram> startRank(int rank, int port, std::vector<std::string> arguments) {
+  std::vector<std::string> command{
+      "RANK=" + std::to_string(rank),        "WORLD_SIZE=2",
+      "LOCAL_RANK=" + std::to_string(rank),  "MASTER_ADDR=127.0.0.1",
+      "MASTER_PORT=" + std::to_string(port), skipseg::testing::binaryDir() + "/skipseg-train"};
+  command.insert(command.end(), arguments.begin(), arguments.end());
+  return std::make_unique<StartedProgram>("/usr/bin/env", command);
+}
+
+std::string lastLine(const std::string& text) {
+  const auto end = text.find_last_not_of('\n');
+  if (end == std::string::npos) {
+    return "";
+  }
+  const auto begin = text.rfind('\n', end);
+  return text.substr(begin == std::string::npos ? 0 : begin + 1,
+                     end - (begin == std::string::npos ? 0 : begin + 1) + 1);
+}
+
+TEST(DistributedTraining, TwoGlooRanksGiveTheWeightsOfOneProcessWithTheGlobalBatch) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeBallDatasetAndPlans(folder, 3);
+  // Every rank (and the single process) prepares the cache alike; the single run fills it first.
+  const auto single = skipseg::testing::runProgram("skipseg-train", trainArguments(folder, folder.file("single"), 3));
+  ASSERT_EQ(single.exitCode, 0) << single.standardError;
+
+  auto arguments = trainArguments(folder, folder.file("pair"), 3);
+  arguments.push_back("--distributed");
+  const int port = skipseg::testing::freeTcpPort();
+  auto rank0 = startRank(0, port, arguments);
+  auto rank1 = startRank(1, port, arguments);
+  const auto result1 = rank1->wait();
+  const auto result0 = rank0->wait();
+  ASSERT_EQ(result0.exitCode, 0) << result0.standardError;
+  ASSERT_EQ(result1.exitCode, 0) << result1.standardError;
+
+  const auto one = model::readSkipSegModel(folder.file("single/model.ssm"));
+  const auto two = model::readSkipSegModel(folder.file("pair/model.ssm"));
+  ASSERT_EQ(one.size(), 1u);
+  ASSERT_EQ(two.size(), 1u);
+  const auto expected = one[0].network->named_parameters();
+  const auto actual = two[0].network->named_parameters();
+  ASSERT_EQ(expected.size(), actual.size());
+  double largest = 0;
+  for (const auto& item : expected) {
+    const at::Tensor* other = actual.find(item.key());
+    ASSERT_NE(other, nullptr) << item.key();
+    largest = std::max(largest, (item.value() - *other).abs().max().item<double>());
+  }
+  // Only the order of floating-point sums differs (the allreduce of two half-batch gradients against one
+  // batched reduction): about 1e-8 after a few steps.
+  EXPECT_LT(largest, 1e-5);
+  std::cout << "largest weight difference between 1 process and 2 ranks: " << largest << "\n";
+
+  // Rank 0 alone writes the results; the history holds the global batch's loss.
+  for (const char* name : {"model.ssm", "checkpoint_latest.pt", "training.log", "training_history.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(folder.file(std::string("pair/") + name))) << name;
+  }
+}
+
+TEST(DistributedTraining, ARankThatDiesStopsTheOtherWithAnErrorNamingIt) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeBallDatasetAndPlans(folder, 3);
+  // Rank 1 dies (it only computes), then rank 0 (it also serves the rendezvous store).
+  for (const int victim : {1, 0}) {
+    SCOPED_TRACE("killing rank " + std::to_string(victim));
+    const std::string output = folder.file("run" + std::to_string(victim));
+    auto arguments = trainArguments(folder, output, 100000);
+    arguments.insert(arguments.end(), {"--distributed", "--distributed-timeout", "20"});
+    const int port = skipseg::testing::freeTcpPort();
+    std::unique_ptr<StartedProgram> ranks[2] = {startRank(0, port, arguments), startRank(1, port, arguments)};
+    // Training has begun once rank 0 logged its plan (after the cache and the rendezvous).
+    const auto begin = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - begin < std::chrono::seconds(120)) {
+      std::ifstream log(output + "/training.log");
+      const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+      if (text.find("(rank 0 of 2: 2 samples of each batch)") != std::string::npos) {
+        break;
+      }
+      ASSERT_FALSE(ranks[0]->finished()) << ranks[0]->standardError();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // into the iterations
+    ranks[victim]->signal(SIGKILL);
+    const auto killed = std::chrono::steady_clock::now();
+    StartedProgram& survivor = *ranks[1 - victim];
+    while (!survivor.finished() && std::chrono::steady_clock::now() - killed < std::chrono::seconds(60)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(survivor.finished()) << "the surviving rank still runs a minute after the other died";
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+    EXPECT_LT(seconds, 20.0 + 10.0);  // the configured timeout, and the heartbeat check
+    const auto result = survivor.wait();
+    EXPECT_EQ(result.exitCode, 1);
+    const std::string error = lastLine(result.standardError);
+    EXPECT_EQ(error.rfind("skipseg-train: error: lost rank " + std::to_string(victim) + " of 2 during ", 0), 0u)
+        << result.standardError;
+    std::cout << "rank " << 1 - victim << " stopped " << seconds << " s after rank " << victim
+              << " was killed: " << error << "\n";
+  }
+}
+
+}  // namespace
+}  // namespace skipseg::programs
