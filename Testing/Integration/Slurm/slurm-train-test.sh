@@ -33,7 +33,7 @@ common=("$scratch/plans.json" --cache "$scratch/cache" --network unet --epochs 1
 # resolve here), one CPU each
 mkdir -p "$scratch/out"
 export SKIPSEG_TRAIN="$train" MASTER_ADDR=127.0.0.1
-timeout 240 sbatch --wait --ntasks=2 --cpus-per-task=1 --mem=1G --time=5 --output="$scratch/out/train-%j.log" \
+timeout 240 sbatch --wait --nodes=1 --ntasks=2 --cpus-per-task=1 --mem=1G --time=5 --output="$scratch/out/train-%j.log" \
   "$source_dir/Pipelines/slurm/skipseg-train.sbatch" "${common[@]}" --output "$scratch/pair" ||
   fail "the Slurm training job failed"
 grep -q "2 ranks on" "$scratch"/out/train-*.log || fail "the job did not start 2 ranks"
