@@ -175,38 +175,35 @@ struct Communicator::Implementation {
                                        " of " + std::to_string(environment.worldSize) + ": " + oneLine(problem));
   }
 
-  c10::intrusive_ptr<c10d::Work> allreduce(std::vector<at::Tensor>& tensors) {
-    c10d::AllreduceOptions reduce;
-    reduce.reduceOp = c10d::ReduceOp::SUM;
-    reduce.timeout = options.timeout;
+  // Starts a collective on the process group in use, whichever backend it is: `start(group)`.
+  template <class Start>
+  c10::intrusive_ptr<c10d::Work> onGroup(Start&& start) {
 #ifdef USE_C10D_NCCL
     if (nccl) {
-      return nccl->allreduce(tensors, reduce);
+      return start(*nccl);
     }
 #endif
 #ifdef USE_C10D_GLOO
     if (gloo) {
-      return gloo->allreduce(tensors, reduce);
+      return start(*gloo);
     }
 #endif
+    (void)start;
     throw internalError("distributed: no process group");
+  }
+
+  c10::intrusive_ptr<c10d::Work> allreduce(std::vector<at::Tensor>& tensors) {
+    c10d::AllreduceOptions reduce;
+    reduce.reduceOp = c10d::ReduceOp::SUM;
+    reduce.timeout = options.timeout;
+    return onGroup([&](auto& group) { return group.allreduce(tensors, reduce); });
   }
 
   c10::intrusive_ptr<c10d::Work> broadcast(std::vector<at::Tensor>& tensors, int root) {
     c10d::BroadcastOptions cast;
     cast.rootRank = root;
     cast.timeout = options.timeout;
-#ifdef USE_C10D_NCCL
-    if (nccl) {
-      return nccl->broadcast(tensors, cast);
-    }
-#endif
-#ifdef USE_C10D_GLOO
-    if (gloo) {
-      return gloo->broadcast(tensors, cast);
-    }
-#endif
-    throw internalError("distributed: no process group");
+    return onGroup([&](auto& group) { return group.broadcast(tensors, cast); });
   }
 
   void wait(const c10::intrusive_ptr<c10d::Work>& work, const std::string& during) {
