@@ -56,4 +56,13 @@ import sys
 one, two = map(float, sys.argv[1:3])
 print(f"scaling efficiency of 2 ranks against 1 process with 1 thread: {one / (2 * two):.2f} (speed-up {one / two:.2f}x)")
 PY
+python3 - "$scratch/two/model.ssm" <<'PY'
+import json, sys, zipfile
+archive = zipfile.ZipFile(sys.argv[1])
+root = archive.namelist()[0].split("/")[0]
+count = sum(archive.getinfo(root + "/" + t["record"]).file_size // 4
+            for m in json.loads(archive.read(root + "/skipseg-model.json"))["members"] for t in m["tensors"]
+            if t["kind"] == "parameter")
+print(f"gradient exchanged per iteration: {count} parameters, {4 * count / 2**20:.2f} MiB of float32")
+PY
 echo "load after: $(uptime)"
