@@ -238,6 +238,12 @@ int runTraining(const cli::ParsedOptions& options) {
   }
   const std::string configurationName = options.string("configuration");
   const auto configuration = planning::configurationFromPlans(plans, configurationName, plansPath);
+  const int batchSize =
+      options.integer("batch-size") > 0 ? static_cast<int>(options.integer("batch-size")) : configuration.batchSize;
+  if (launch && batchSize % launch->worldSize != 0) {  // before any preprocessing or rendezvous
+    throw usageError("the batch size " + std::to_string(batchSize) + " is not a multiple of the " +
+                     std::to_string(launch->worldSize) + " ranks (WORLD_SIZE): set --batch-size");
+  }
   const std::string foldName = options.string("fold");
   const auto fold = planning::foldFromPlans(plans, foldName, plansPath);
   const planning::Dataset dataset = planning::Dataset::fromJson(plans.at("dataset"), plansPath);
@@ -320,8 +326,7 @@ int runTraining(const cli::ParsedOptions& options) {
   training::SamplingOptions sampling;
   sampling.augmentation.mirrorAxes = mirrorAxes;
   sampling.patchSize.assign(configuration.patchSize.begin(), configuration.patchSize.end());
-  sampling.batchSize =
-      options.integer("batch-size") > 0 ? static_cast<int>(options.integer("batch-size")) : configuration.batchSize;
+  sampling.batchSize = batchSize;
   training::TrainerOptions trainerOptions;
   trainerOptions.epochs = epochs;
   trainerOptions.iterationsPerEpoch = iterations;

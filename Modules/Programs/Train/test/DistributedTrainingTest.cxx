@@ -3,6 +3,7 @@
 // process with the same global batch, and a rank that dies stops the other with an error naming it.
 #include "SyntheticTrainingData.h"
 #include "skipseg/model/SkipSegModelFile.h"
+#include "skipseg/programs/TrainProgram.h"
 #include "skipseg/testing/FreePort.h"
 #include "skipseg/testing/RunProgram.h"
 #include "skipseg/testing/TestData.h"
@@ -10,6 +11,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
@@ -177,6 +179,38 @@ TEST(DistributedTraining, ARankThatDiesStopsTheOtherWithAnErrorNamingIt) {
     std::cout << "rank " << 1 - victim << " stopped " << seconds << " s after rank " << victim
               << " was killed: " << error << "\n";
   }
+}
+
+TEST(DistributedTraining, LauncherMistakesAreUsageErrorsBeforeAnyWork) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeBallDatasetAndPlans(folder, 3);
+  const std::vector<std::string> base{folder.file("plans.json"), "--output", folder.file("run"), "--log-level", "off"};
+  auto with = [&](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), base.begin(), base.end());
+    return extra;
+  };
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(trainMain(with({"--distributed"})), 2);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find(
+                "error: --distributed needs the launcher's variables (WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT)"),
+            std::string::npos);
+
+  // A global batch the ranks cannot share is refused before the cache or the rendezvous.
+  const std::vector<std::pair<const char*, const char*>> launcher{
+      {"WORLD_SIZE", "2"}, {"RANK", "0"}, {"MASTER_ADDR", "127.0.0.1"}, {"MASTER_PORT", "29500"}};
+  for (const auto& [name, value] : launcher) {
+    ::setenv(name, value, 1);
+  }
+  ::testing::internal::CaptureStderr();
+  const int code = trainMain(with({"--batch-size", "3"}));
+  const std::string error = ::testing::internal::GetCapturedStderr();
+  for (const auto& variable : launcher) {
+    ::unsetenv(variable.first);
+  }
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(error.find("error: the batch size 3 is not a multiple of the 2 ranks (WORLD_SIZE)"), std::string::npos)
+      << error;
+  EXPECT_FALSE(std::filesystem::exists(folder.file("run/cache")));
 }
 
 }  // namespace
