@@ -30,9 +30,10 @@ common=("$scratch/plans.json" --cache "$scratch/cache" --network unet --epochs 1
 "$train" "${common[@]}" --output "$scratch/single"
 
 # --- the same through Slurm: 2 tasks on the one node, rendezvous on loopback (the node's name need not
-# resolve here), one CPU each
+# resolve here) on a free port, one CPU each
 mkdir -p "$scratch/out"
-export SKIPSEG_TRAIN="$train" MASTER_ADDR=127.0.0.1
+MASTER_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export SKIPSEG_TRAIN="$train" MASTER_ADDR=127.0.0.1 MASTER_PORT
 timeout 240 sbatch --wait --nodes=1 --ntasks=2 --cpus-per-task=1 --mem=1G --time=5 --output="$scratch/out/train-%j.log" \
   "$source_dir/Pipelines/slurm/skipseg-train.sbatch" "${common[@]}" --output "$scratch/pair" ||
   fail "the Slurm training job failed"
