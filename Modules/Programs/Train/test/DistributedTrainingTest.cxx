@@ -139,15 +139,19 @@ TEST(DistributedTraining, TwoGlooRanksGiveTheWeightsOfOneProcessWithTheGlobalBat
   std::cout << "after a second epoch resumed by 1 process: " << afterResume << "\n";
 }
 
-TEST(DistributedTraining, ARankThatDiesStopsTheOtherWithAnErrorNamingIt) {
+TEST(DistributedTraining, ARankThatDiesOrHangsStopsTheOtherWithAnErrorNamingIt) {
   skipseg::testing::TemporaryDirectory folder;
   writeBallDatasetAndPlans(folder, 3);
-  // Rank 1 dies (it only computes), then rank 0 (it also serves the rendezvous store).
-  for (const int victim : {1, 0}) {
-    SCOPED_TRACE("killing rank " + std::to_string(victim));
-    const std::string output = folder.file("run" + std::to_string(victim));
+  constexpr int kTimeout = 10;  // --distributed-timeout
+  // Rank 1 dies (it only computes), rank 0 dies (it also serves the rendezvous store), rank 1 hangs (stopped:
+  // its connections stay open, so only the collective's timeout ends the wait).
+  const std::vector<std::pair<int, int>> failures{{1, SIGKILL}, {0, SIGKILL}, {1, SIGSTOP}};
+  for (const auto& [victim, signal] : failures) {
+    const std::string what = std::string(signal == SIGKILL ? "killed" : "stopped") + " rank " + std::to_string(victim);
+    SCOPED_TRACE(what);
+    const std::string output = folder.file("run" + std::to_string(victim) + "-" + std::to_string(signal));
     auto arguments = trainArguments(folder, output, 100000);
-    arguments.insert(arguments.end(), {"--distributed", "--distributed-timeout", "20"});
+    arguments.insert(arguments.end(), {"--distributed", "--distributed-timeout", std::to_string(kTimeout)});
     const int port = skipseg::testing::freeTcpPort();
     std::unique_ptr<StartedProgram> ranks[2] = {startRank(0, port, arguments), startRank(1, port, arguments)};
     // Training has begun once rank 0 logged its plan (after the cache and the rendezvous).
@@ -162,22 +166,22 @@ TEST(DistributedTraining, ARankThatDiesStopsTheOtherWithAnErrorNamingIt) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     std::this_thread::sleep_for(std::chrono::seconds(2));  // into the iterations
-    ranks[victim]->signal(SIGKILL);
-    const auto killed = std::chrono::steady_clock::now();
+    ranks[victim]->signal(signal);
+    const auto failed = std::chrono::steady_clock::now();
     StartedProgram& survivor = *ranks[1 - victim];
-    while (!survivor.finished() && std::chrono::steady_clock::now() - killed < std::chrono::seconds(60)) {
+    while (!survivor.finished() && std::chrono::steady_clock::now() - failed < std::chrono::seconds(60)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    ASSERT_TRUE(survivor.finished()) << "the surviving rank still runs a minute after the other died";
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
-    EXPECT_LT(seconds, 20.0 + 10.0);  // the configured timeout, and the heartbeat check
+    ASSERT_TRUE(survivor.finished()) << "the surviving rank still runs a minute after the other was " << what;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - failed).count();
+    EXPECT_LT(seconds, kTimeout + 10.0);  // the configured timeout, then the heartbeat check (3 s) and slack
     const auto result = survivor.wait();
     EXPECT_EQ(result.exitCode, 1);
     const std::string error = lastLine(result.standardError);
     EXPECT_EQ(error.rfind("skipseg-train: error: lost rank " + std::to_string(victim) + " of 2 during ", 0), 0u)
         << result.standardError;
-    std::cout << "rank " << 1 - victim << " stopped " << seconds << " s after rank " << victim
-              << " was killed: " << error << "\n";
+    std::cout << "rank " << 1 - victim << " stopped " << seconds << " s after " << what << ": " << error << "\n";
+    ranks[victim].reset();  // SIGKILL, also for the stopped one
   }
 }
 
