@@ -22,6 +22,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
+#include <torch/cuda.h>
 
 #include <algorithm>
 #include <chrono>
@@ -207,6 +208,20 @@ std::optional<distributed::LaunchEnvironment> distributedLaunch(const cli::Parse
   return environment;
 }
 
+// One process per GPU: LOCAL_RANK picks one of the GPUs this process sees. Under Slurm's --gpus-per-task a
+// task sees only its own GPU, which is then cuda:0 whatever its LOCAL_RANK.
+int gpuOfLocalRank(int localRank) {
+  const auto visible = static_cast<int>(torch::cuda::device_count());
+  if (localRank < visible) {
+    return localRank;
+  }
+  if (visible == 1) {
+    return 0;
+  }
+  throw usageError("LOCAL_RANK " + std::to_string(localRank) + " needs a GPU of its own, but this process sees " +
+                   std::to_string(visible) + " (CUDA_VISIBLE_DEVICES)");
+}
+
 // Every rank preprocesses its share of the cases into the shared cache, waits for the others, then reads
 // them all: one process's work spread over the ranks, and no two ranks writing the same case.
 std::vector<training::TrainingCase> prepareCasesOnAllRanks(const planning::Dataset& dataset,
@@ -282,7 +297,7 @@ int runTraining(const cli::ParsedOptions& options) {
   std::shared_ptr<distributed::Communicator> communicator;
   if (launch) {
     if (device == "cuda") {
-      device = "cuda:" + std::to_string(launch->localRank);  // one process per GPU
+      device = "cuda:" + std::to_string(gpuOfLocalRank(launch->localRank));  // one process per GPU
     }
     distributed::CommunicatorOptions communicatorOptions;
     communicatorOptions.backend = device.rfind("cuda", 0) == 0 ? "nccl" : "gloo";
