@@ -4,4 +4,5 @@ skipseg_module(SkipSegProgramTrain
   PRIVATE_DEPENDS SkipSegPlanning SkipSegPreprocessing SkipSegImageIO SkipSegTraining SkipSegInference SkipSegModelIO
     SkipSegDistributed
   TEST_DEPENDS SkipSegPlanning SkipSegModelIO SkipSegTraining SkipSegSegmentation  # training/inference parity
-  PRIVATE_EXTERNAL Torch VTK Log)
+  PRIVATE_EXTERNAL Torch Log
+  OPTIONAL_EXTERNAL VTK)  # training curve pictures (CurvePlot.cxx); none in a build without VTK

@@ -1,6 +1,8 @@
 #include "skipseg/programs/TrainProgram.h"
 
+#if SKIPSEG_HAVE_VTK
 #include "CurvePlot.h"
+#endif
 #include "TrainingCache.h"
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
@@ -126,6 +128,7 @@ Json mergeOptions(Json base, const std::string& text) {
   return base;
 }
 
+#if SKIPSEG_HAVE_VTK
 void writeCurves(const std::vector<training::EpochRecord>& history, const std::string& path) {
   PlotCurve trainingLoss{{}, {{31, 119, 180}}}, validationLoss{{}, {{255, 127, 14}}}, dice{{}, {{44, 160, 44}}};
   for (const auto& record : history) {
@@ -137,6 +140,7 @@ void writeCurves(const std::vector<training::EpochRecord>& history, const std::s
   PlotPanel diceCurve{{dice}, 0, 1};
   writeCurvePlot({losses, diceCurve}, path);
 }
+#endif
 
 Json historyJson(const std::vector<training::EpochRecord>& history) {
   Json json = Json::array();
@@ -377,11 +381,17 @@ int runTraining(const cli::ParsedOptions& options) {
     trainer.resume(trainerOptions.checkpointPath);
   }
   const std::string curvesPath = (fs::path(output) / "training_curves.png").string();
+#if !SKIPSEG_HAVE_VTK
+  spdlog::info("{} is not drawn: this SkipSeg was built without VTK; {} holds the same curves", curvesPath,
+               "training_history.json");
+#endif
   const std::string historyPath = (fs::path(output) / "training_history.json").string();
   trainer.train(*progress, [&](const training::EpochRecord&) {
     if (leader) {
       writeJsonFile(historyPath, Json{{"history", historyJson(trainer.history())}});
+#if SKIPSEG_HAVE_VTK
       writeCurves(trainer.history(), curvesPath);
+#endif
     }
   });
   if (!leader) {

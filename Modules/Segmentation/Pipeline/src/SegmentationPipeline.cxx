@@ -9,11 +9,14 @@
 #include "skipseg/core/UtcTime.h"
 #include "skipseg/core/Version.h"
 #include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/io/Orientation.h"
 #include "skipseg/postprocessing/Components.h"
 #include "skipseg/preprocessing/BackMapping.h"
+#if SKIPSEG_HAVE_SKIPSEGRENDER
 #include "skipseg/render/RenderSegmentation.h"
+#endif
 
 #include <itkImageRegionConstIterator.h>
 #include <itkVersion.h>
@@ -118,7 +121,7 @@ Json labelVolumes(const io::LabelImage& labels, const ModelDescription& descript
 SegmentationPipeline::SegmentationPipeline(const std::vector<std::string>& modelPaths, const PipelineOptions& options)
     : impl_(std::make_unique<Impl>()) {
   if (modelPaths.empty()) {
-    throw usageError("--model is required (see --help)");
+    throw usageError("no model given");
   }
   impl_->modelPaths = modelPaths;
   impl_->options = options;
@@ -140,6 +143,9 @@ void PreparedCaseDeleter::operator()(PreparedCase* prepared) const {
 }
 
 PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const {
+  if (!request.renderDirectory.empty()) {
+    checkRenderingAvailable(request.renderDirectory);  // before the scan is read
+  }
   PreparedCasePtr prepared(new PreparedCase);
   prepared->modelInput =
       prepareModelGridInput(request.inputs, request.read, description(), impl_->options.interpolation,
@@ -150,7 +156,7 @@ PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const 
 CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseRequest& request,
                                         ProgressReporter& progress) {
   if (request.outputLabels.empty()) {
-    throw usageError("--output is required (see --help)");
+    throw usageError("no output path for the labels given");
   }
   const ModelDescription& model = description();
   ModelGridInput& input = prepared.modelInput;
@@ -193,6 +199,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
     outputs.writeProbabilities(nativeProbabilities, request.outputProbabilities, componentLabelsOf(model));
   }
   timer.stop();
+#if SKIPSEG_HAVE_SKIPSEGRENDER
   if (!request.renderDirectory.empty()) {
     timer.start("render");
     auto image = input.nativeImage;
@@ -202,6 +209,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
                                progress);
     timer.stop();
   }
+#endif
 
   Json sidecar;
   sidecar["skipseg_version"] = version();
@@ -240,23 +248,22 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
 
 CaseResult SegmentationPipeline::run(const CaseRequest& request, ProgressReporter& progress) {
   if (request.outputLabels.empty()) {
-    throw usageError("--output is required (see --help)");
+    throw usageError("no output path for the labels given");
   }
   auto prepared = prepare(request);
   return finish(*prepared, request, progress);
 }
 
-std::string defaultSidecarPath(const std::string& labelsPath) {
-  std::filesystem::path path(labelsPath);
-  std::string name = path.filename().string();
-  for (const char* extension : {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"}) {
-    const std::string suffix(extension);
-    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      name.resize(name.size() - suffix.size());
-      break;
-    }
+void checkRenderingAvailable(const std::string& renderDirectory) {
+  if (!SKIPSEG_HAVE_SKIPSEGRENDER) {
+    throw Error(ExitCode::Unsupported, renderDirectory +
+                                           ": pictures and meshes need SkipSeg built with VTK; this build has none "
+                                           "(SKIPSEG_WITH_VTK=OFF)");
   }
-  return (path.parent_path() / (name + ".json")).string();
+}
+
+std::string defaultSidecarPath(const std::string& labelsPath) {
+  return io::withoutImageExtension(labelsPath) + ".json";
 }
 
 LargestComponent parseLargestComponent(const std::string& text) {
@@ -266,7 +273,7 @@ LargestComponent parseLargestComponent(const std::string& text) {
     return LargestComponent::PerLabel;
   if (text == "foreground")
     return LargestComponent::Foreground;
-  throw usageError("--largest-component must be none, per-label or foreground, not \"" + text + "\"");
+  throw usageError("largest component \"" + text + "\" is not none, per-label or foreground");
 }
 
 }  // namespace skipseg::segmentation
