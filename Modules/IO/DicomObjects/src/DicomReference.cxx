@@ -54,8 +54,9 @@ void checkReferenceable(const DicomReference& reference) {
   }
   if (instances.empty() || onSlices != instances.size() || onSlices != reference.grid.size[2]) {
     throw badInput(reference.identity.folder,
-                   "the volume's slices are not the series' own instances (uneven spacing resampled, or a "
-                   "multi-frame file): a DICOM SEG or RTSTRUCT must reference the instance of every slice");
+                   "the volume's slices are not the series' own instances (resampled for uneven spacing or a "
+                   "gantry tilt, or a multi-frame file): a DICOM SEG or RTSTRUCT must reference the instance of "
+                   "every slice");
   }
 }
 

@@ -122,7 +122,7 @@ Json labelVolumes(const io::LabelImage& labels, const ModelDescription& descript
 SegmentationPipeline::SegmentationPipeline(const std::vector<std::string>& modelPaths, const PipelineOptions& options)
     : impl_(std::make_unique<Impl>()) {
   if (modelPaths.empty()) {
-    throw usageError("--model is required (see --help)");
+    throw usageError("no model given");
   }
   impl_->modelPaths = modelPaths;
   impl_->options = options;
@@ -157,7 +157,7 @@ PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const 
 CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseRequest& request,
                                         ProgressReporter& progress) {
   if (request.outputLabels.empty()) {
-    throw usageError("--output is required (see --help)");
+    throw usageError("no output path for the labels given");
   }
   const ModelDescription& model = description();
   ModelGridInput& input = prepared.modelInput;
@@ -253,7 +253,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
 
 CaseResult SegmentationPipeline::run(const CaseRequest& request, ProgressReporter& progress) {
   if (request.outputLabels.empty()) {
-    throw usageError("--output is required (see --help)");
+    throw usageError("no output path for the labels given");
   }
   auto prepared = prepare(request);
   return finish(*prepared, request, progress);
@@ -278,7 +278,7 @@ LargestComponent parseLargestComponent(const std::string& text) {
     return LargestComponent::PerLabel;
   if (text == "foreground")
     return LargestComponent::Foreground;
-  throw usageError("--largest-component must be none, per-label or foreground, not \"" + text + "\"");
+  throw usageError("largest component \"" + text + "\" is not none, per-label or foreground");
 }
 
 }  // namespace skipseg::segmentation

@@ -30,7 +30,8 @@ Error referenceSeriesNeeded(const std::string& scan);
 DicomReference readDicomReference(const std::string& folder, const io::ReadOptions& options = {});
 
 /// Refuses (BadInput naming the series or the instance) what no derived object can reference: a series whose
-/// volume slices were interpolated between instances (--allow-uneven-spacing), and a series whose Study,
+/// volume slices were interpolated between instances (--allow-uneven-spacing, a resampled gantry tilt), and a
+/// series whose Study,
 /// Series, Frame of Reference or SOP Instance UIDs are missing (some anonymisers blank them).
 void checkReferenceable(const DicomReference& reference);
 

@@ -94,7 +94,7 @@ void checkRenderingAvailable(const std::string& renderDirectory);
 /// The sidecar path for a labels path: "<folder>/<name without image extension>.json".
 std::string defaultSidecarPath(const std::string& labelsPath);
 
-/// "none|per-label|foreground" -> LargestComponent; throws a usage error naming --largest-component.
+/// "none|per-label|foreground" -> LargestComponent; throws a usage error naming the value otherwise.
 LargestComponent parseLargestComponent(const std::string& text);
 
 }  // namespace skipseg::segmentation
