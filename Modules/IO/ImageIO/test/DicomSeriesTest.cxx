@@ -1,9 +1,9 @@
-#include "skipseg/testing/SyntheticDicom.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/io/DicomSeries.h"
 #include "skipseg/io/Geometry.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/Orientation.h"
+#include "skipseg/testing/SyntheticDicom.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/testing/TestData.h"
 
