@@ -79,6 +79,15 @@ cli::ProgramDescription segmentProgramDescription() {
   render.label = "Meshes and pictures folder";
   render.group = "Input and output";
 
+  auto& preview =
+      program.add("preview", ParameterKind::String,
+                  "Also write one picture to this PNG file: axial, coronal and sagittal slices with the labels "
+                  "over the scan, a legend, orientation letters and a scale bar. No meshes, no 3D, no X "
+                  "display needed (--render writes meshes and both pictures).");
+  preview.group = "Input and output";
+  preview.placeholder = "FILE.png";
+  preview.slicer = false;  // Slicer shows the labels itself
+
   auto& series = program.add("series", ParameterKind::String,
                              "DICOM: the SeriesInstanceUID to read when the folder holds several series.");
   series.group = "Input and output";
@@ -92,6 +101,15 @@ cli::ProgramDescription segmentProgramDescription() {
 }
 
 namespace {
+
+// A preview is a PNG file: another name is most likely a folder meant for --render.
+void checkPreviewPath(const std::string& path) {
+  const std::string ending = ".png";
+  if (path.size() <= ending.size() || path.compare(path.size() - ending.size(), ending.size(), ending) != 0) {
+    throw usageError("--preview must name a .png file, not \"" + path + "\" (--render DIR writes a folder)");
+  }
+  checkOutputFile(path);
+}
 
 int runSegment(const cli::ParsedOptions& options) {
   const segmentation::PipelineOptions pipeline = segmentationOptionsFrom(options);
@@ -117,6 +135,7 @@ int runSegment(const cli::ParsedOptions& options) {
   request.outputProbabilities = options.stringOr("probabilities", "");
   request.sidecar = options.stringOr("sidecar", "");
   request.renderDirectory = options.stringOr("render", "");
+  request.preview = options.stringOr("preview", "");
   Json given = Json::object();
   for (const auto& entry : options.values()) {
     given[entry.first] = entry.second.size() == 1 ? Json(entry.second.front()) : Json(entry.second);
@@ -134,6 +153,9 @@ int runSegment(const cli::ParsedOptions& options) {
   }
   if (!request.renderDirectory.empty()) {
     checkOutputFolder(request.renderDirectory);
+  }
+  if (!request.preview.empty()) {
+    checkPreviewPath(request.preview);
   }
   for (const auto& input : request.inputs) {
     io::readImageInfo(input);

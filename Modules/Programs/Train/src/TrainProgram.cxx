@@ -1,7 +1,7 @@
 #include "skipseg/programs/TrainProgram.h"
 
-#include "CurvePlot.h"
 #include "TrainingCache.h"
+#include "TrainingCurves.h"
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
@@ -120,18 +120,6 @@ Json mergeOptions(Json base, const std::string& text) {
   }
   base.merge_patch(extra);
   return base;
-}
-
-void writeCurves(const std::vector<training::EpochRecord>& history, const std::string& path) {
-  PlotCurve trainingLoss{{}, {{31, 119, 180}}}, validationLoss{{}, {{255, 127, 14}}}, dice{{}, {{44, 160, 44}}};
-  for (const auto& record : history) {
-    trainingLoss.values.push_back(record.trainingLoss);
-    validationLoss.values.push_back(record.validationLoss);
-    dice.values.push_back(record.pseudoDice);
-  }
-  PlotPanel losses{{trainingLoss, validationLoss}, 0, 0};
-  PlotPanel diceCurve{{dice}, 0, 1};
-  writeCurvePlot({losses, diceCurve}, path);
 }
 
 Json historyJson(const std::vector<training::EpochRecord>& history) {
@@ -305,7 +293,7 @@ int runTraining(const cli::ParsedOptions& options) {
   const std::string historyPath = (fs::path(output) / "training_history.json").string();
   trainer.train(*progress, [&](const training::EpochRecord&) {
     writeJsonFile(historyPath, Json{{"history", historyJson(trainer.history())}});
-    writeCurves(trainer.history(), curvesPath);
+    writeTrainingCurves(historyJson(trainer.history()), dataset.labels, curvesPath);
   });
 
   // Full validation: whole cases through sliding-window inference, as skipseg-segment will run them.
@@ -374,8 +362,8 @@ cli::ProgramDescription trainProgramDescription() {
       "Trains a segmentation network from skipseg-plan's plans: preprocesses the dataset once into a cache, "
       "trains with patch sampling, augmentation, Dice + cross-entropy and deep supervision, validates every epoch "
       "and at the end with sliding-window inference, and writes OUTPUT/model.ssm (usable by skipseg-segment), "
-      "checkpoints, training.log, training_history.json and training_curves.png (left: training loss in blue, "
-      "validation loss in orange; right: validation pseudo Dice in green, 0 to 1).";
+      "checkpoints, training.log, training_history.json and training_curves.png (left: training and validation "
+      "loss; right: validation pseudo Dice, mean and per class; axes titled and numbered, curves named).";
   auto& plans = description.add("plans", cli::ParameterKind::InputFile, "The plans file written by skipseg-plan.");
   plans.required = true;
   plans.positionalIndex = 0;

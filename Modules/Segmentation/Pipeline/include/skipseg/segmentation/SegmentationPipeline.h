@@ -42,6 +42,7 @@ struct CaseRequest {
   std::string outputProbabilities;    ///< optional: per-class probabilities on the native grid
   std::string sidecar;                ///< optional; "" derives <labels stem>.json, "-" writes none
   std::string renderDirectory;        ///< optional: meshes and pictures
+  std::string preview;                ///< optional: one PNG of the annotated slices, no meshes
   Json commandLine = Json::object();  ///< options as given, recorded in the sidecar
 };
 
