@@ -13,6 +13,7 @@
 #include "skipseg/core/Progress.h"
 #include "skipseg/core/UtcTime.h"
 #include "skipseg/core/Version.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <unistd.h>
 
@@ -162,8 +163,9 @@ cli::ProgramDescription batchProgramDescription(const WorkerRegistry& workers) {
   auto& model = description.add("model", ParameterKind::InputFile, "The model file or folder, loaded once per job.");
   model.group = "Input";
   auto& input = description.add("input", ParameterKind::String,
-                                "A folder of scans (.nii .nii.gz .nrrd .nhdr .mha .mhd, DICOM series folders), or a "
-                                "CSV manifest case_id,input[,output] (relative paths from the manifest's folder).");
+                                "A folder of scans (" + io::describeWritableExtensions() +
+                                    ", DICOM series folders), or a "
+                                    "CSV manifest case_id,input[,output] (relative paths from the manifest's folder).");
   input.group = "Input";
   input.placeholder = "DIR|CSV";
   input.requiredUnless = "--merge";

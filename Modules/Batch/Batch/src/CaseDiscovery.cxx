@@ -1,6 +1,7 @@
 #include "skipseg/batch/CaseDiscovery.h"
 
 #include "skipseg/core/Error.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -12,28 +13,9 @@ namespace fs = std::filesystem;
 namespace skipseg::batch {
 namespace {
 
-const std::vector<std::string>& scanExtensions() {
-  static const std::vector<std::string> extensions = {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"};
-  return extensions;
-}
-
-bool endsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
-}
-
-std::string withoutScanExtension(const std::string& name) {
-  const std::string lower = lowercase(name);
-  for (const auto& extension : scanExtensions()) {
-    if (endsWith(lower, extension)) {
-      return name.substr(0, name.size() - extension.size());
-    }
-  }
-  return name;
 }
 
 bool isHidden(const fs::path& path) {
@@ -51,11 +33,11 @@ std::string trim(const std::string& text) {
 
 // The data file a detached header names (NRRD "data file:", MetaImage "ElementDataFile ="), if one.
 std::string detachedDataFile(const fs::path& header) {
-  const std::string lower = lowercase(header.filename().string());
-  const bool nrrd = endsWith(lower, ".nhdr");
-  if (!nrrd && !endsWith(lower, ".mhd")) {
+  if (!io::hasDetachedData(header.string())) {
     return "";
   }
+  const io::ImageFormat* format = io::imageFormatOfPath(header.string());
+  const bool nrrd = format->name == "NRRD";
   std::ifstream in(header);
   std::string line;
   while (std::getline(in, line)) {
@@ -110,7 +92,7 @@ bool holdsDicomFiles(const std::vector<fs::path>& entries) {
 }
 
 std::string caseIdFor(const fs::path& relative) {
-  std::string id = withoutScanExtension(relative.generic_string());
+  std::string id = io::withoutImageExtension(relative.generic_string());
   std::replace(id.begin(), id.end(), '/', '_');
   return id;
 }
@@ -194,9 +176,7 @@ std::vector<std::string> splitCsvLine(const std::string& line, const std::string
 }  // namespace
 
 bool isScanFileName(const std::string& fileName) {
-  const std::string lower = lowercase(fileName);
-  return std::any_of(scanExtensions().begin(), scanExtensions().end(),
-                     [&](const std::string& extension) { return endsWith(lower, extension) && lower != extension; });
+  return io::hasImageFileExtension(fileName);
 }
 
 bool isDicomFile(const std::string& path) {
@@ -335,7 +315,7 @@ std::vector<CaseSpec> findCases(const std::string& input, const std::string& out
   if (fs::is_directory(input, error)) {
     auto cases = discoverCases(input, outputFolder);
     if (cases.empty()) {
-      throw badInput(input, "no scans found (.nii .nii.gz .nrrd .nhdr .mha .mhd files or DICOM series folders)");
+      throw badInput(input, "no scans found (" + io::describeWritableExtensions() + " files or DICOM series folders)");
     }
     return cases;
   }

@@ -3,6 +3,7 @@
 #include "skipseg/core/Error.h"
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/core/ModelArchive.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <algorithm>
 #include <cctype>
@@ -153,15 +154,7 @@ std::vector<LabelInfo> readLabelTable(const std::string& path) {
 
 std::string sidecarPathBeside(const std::string& labelsPath) {
   // "case.nii.gz" -> "case.json", as skipseg-segment names its sidecar.
-  std::string stem = labelsPath;
-  for (const char* extension : {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"}) {
-    const std::string ending = extension;
-    if (stem.size() > ending.size() && stem.compare(stem.size() - ending.size(), ending.size(), ending) == 0) {
-      stem.resize(stem.size() - ending.size());
-      break;
-    }
-  }
-  return stem + ".json";
+  return io::withoutImageExtension(labelsPath) + ".json";
 }
 
 std::vector<LabelInfo> labelTableBeside(const std::string& labelsPath) {

@@ -33,6 +33,10 @@ const gdcm::Tag kNumberOfFrames(0x0028, 0x0008);
 const gdcm::Tag kSamplesPerPixel(0x0028, 0x0002);
 const gdcm::Tag kBitsAllocated(0x0028, 0x0100);
 const gdcm::Tag kPixelRepresentation(0x0028, 0x0103);
+const gdcm::Tag kSopClassUid(0x0008, 0x0016);
+const gdcm::Tag kSopInstanceUid(0x0008, 0x0018);
+const gdcm::Tag kStudyInstanceUid(0x0020, 0x000d);
+const gdcm::Tag kFrameOfReferenceUid(0x0020, 0x0052);
 
 // Every regular file under `path` (or the file itself), sorted so that the order never depends on the filesystem.
 std::vector<std::string> candidateFiles(const std::string& path) {
@@ -59,7 +63,8 @@ struct ScannedFolder {
 
 void scanFolder(const std::string& path, ScannedFolder& scanned) {
   for (const auto& tag : {kSeriesUid, kModality, kSeriesDescription, kImagePosition, kImageOrientation, kRows, kColumns,
-                          kNumberOfFrames, kSamplesPerPixel, kBitsAllocated, kPixelRepresentation}) {
+                          kNumberOfFrames, kSamplesPerPixel, kBitsAllocated, kPixelRepresentation, kSopClassUid,
+                          kSopInstanceUid, kStudyInstanceUid, kFrameOfReferenceUid}) {
     scanned.scanner.AddTag(tag);
   }
   const auto files = candidateFiles(path);
@@ -156,6 +161,34 @@ SliceImage::Pointer readDicomFile(const std::string& seriesPath, const std::stri
   return image;
 }
 
+// The source identity of the volume: study, frame of reference, and each instance in volume slice order.
+// `sortedFiles` are the series' files along the slice normal; they are the volume's slices unless resampled.
+DicomSourceIdentity identityOf(const std::string& path, const ScannedFolder& scanned, const DicomSeriesSummary& series,
+                               const std::vector<std::string>& sortedFiles, bool slicesAreVolumeSlices) {
+  DicomSourceIdentity identity;
+  identity.folder = path;
+  identity.seriesInstanceUid = series.uid;
+  identity.modality = series.modality;
+  const std::string& first = sortedFiles.front();
+  identity.studyInstanceUid = detail::scannedValue(scanned.scanner, first, kStudyInstanceUid);
+  identity.frameOfReferenceUid = detail::scannedValue(scanned.scanner, first, kFrameOfReferenceUid);
+  for (std::size_t k = 0; k < sortedFiles.size(); ++k) {
+    DicomInstanceReference instance;
+    instance.file = sortedFiles[k];
+    instance.sopClassUid = detail::scannedValue(scanned.scanner, instance.file, kSopClassUid);
+    instance.sopInstanceUid = detail::scannedValue(scanned.scanner, instance.file, kSopInstanceUid);
+    const auto position = detail::parseNumbers(detail::scannedValue(scanned.scanner, instance.file, kImagePosition));
+    if (position.size() == 3) {
+      instance.position = {position[0], position[1], position[2]};
+    }
+    if (slicesAreVolumeSlices) {
+      instance.sliceIndex = k;
+    }
+    identity.instances.push_back(instance);
+  }
+  return identity;
+}
+
 }  // namespace
 
 std::string describeSeries(const DicomSeriesSummary& series) {
@@ -223,6 +256,8 @@ ReadResult readDicomSeries(const std::string& path, const ReadOptions& options) 
   if (slices.size() == 1) {
     // One file: one slice, or a multi-frame file whose frame geometry GDCM works out.
     result.image = readDicomFile(path, first);
+    const std::string frames = detail::scannedValue(scanned.scanner, first, kNumberOfFrames);
+    result.info.dicomSource = identityOf(path, scanned, series, {first}, frames.empty() || frames == "1");
     spdlog::info("DICOM series {}: one file, geometry as GDCM reports it", series.uid);
     return result;
   }
@@ -260,6 +295,7 @@ ReadResult readDicomSeries(const std::string& path, const ReadOptions& options) 
   applyGeometry(geometry, result.image);
   result.image->Allocate();
   detail::fillRegularSlices(layout, stack, sliceVoxels, result.image->GetBufferPointer());
+  result.info.dicomSource = identityOf(path, scanned, series, layout.sortedFiles, !layout.resampled);
   spdlog::info("DICOM series {} ({}, \"{}\"): {} slices sorted along the slice normal, spacing {} mm from positions",
                series.uid, series.modality, series.description, slices.size(), layout.sliceSpacing);
   return result;

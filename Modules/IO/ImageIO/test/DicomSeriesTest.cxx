@@ -82,6 +82,36 @@ TEST(DicomSeries, ObliqueStackIsSortedAlongTheNormalWithSpacingFromPositions) {
   EXPECT_EQ(read.info.dicomSeries[0].sliceCount, 4u);
 }
 
+// What a DICOM SEG or RTSTRUCT must reference: each instance, in volume slice order, at its position.
+TEST(DicomSeries, ReadResultCarriesEachInstanceInVolumeSliceOrder) {
+  skipseg::testing::TemporaryDirectory folder;
+  const double c = std::cos(0.4);
+  const double s = std::sin(0.4);
+  writeStack(folder.path(), {0.0, 2.5, 5.0, 7.5}, {{c, s, 0, 0, 0, -1}});
+  const ReadResult read = readImage(folder.path());
+  ASSERT_TRUE(read.info.dicomSource.has_value());
+  const DicomSourceIdentity& source = *read.info.dicomSource;
+  EXPECT_EQ(source.seriesInstanceUid, "1.2.826.0.1.3680043.2.1125.77.1");
+  EXPECT_EQ(source.modality, "CT");
+  EXPECT_FALSE(source.studyInstanceUid.empty());
+  const ImageGeometry geometry = geometryOf(read.image);
+  ASSERT_EQ(source.instances.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const DicomInstanceReference& instance = source.instances[k];
+    EXPECT_EQ(std::filesystem::path(instance.file).filename(), "slice" + std::to_string(k) + ".dcm");
+    EXPECT_EQ(instance.sliceIndex, k);
+    EXPECT_EQ(instance.sopClassUid, "1.2.840.10008.5.1.4.1.1.2");
+    EXPECT_FALSE(instance.sopInstanceUid.empty());
+    const auto corner = geometry.indexToPhysical({{0.0, 0.0, double(k)}});
+    for (int axis = 0; axis < 3; ++axis) {
+      EXPECT_NEAR(instance.position[axis], corner[axis], 1e-6) << "slice " << k << " axis " << axis;
+    }
+    for (std::size_t other = 0; other < k; ++other) {
+      EXPECT_NE(instance.sopInstanceUid, source.instances[other].sopInstanceUid);
+    }
+  }
+}
+
 TEST(DicomSeries, SeveralSeriesNeedAChoiceAndTheErrorListsThem) {
   skipseg::testing::TemporaryDirectory folder;
   DicomSliceSpec ct;
@@ -123,6 +153,12 @@ TEST(DicomSeries, UnevenSpacingCanBeResampledOntoARegularGrid) {
   const double weight = 2.0 / 2.3;
   EXPECT_NEAR(read.image->GetPixel({{0, 0, 2}}), (1 - weight) * 100 + weight * 200, 1e-3);
   EXPECT_NEAR(read.image->GetPixel({{0, 0, 3}}), 300, 1e-3);
+  // Interpolated slices are no instance's pixels: the instances are listed without a slice index.
+  ASSERT_TRUE(read.info.dicomSource.has_value());
+  ASSERT_EQ(read.info.dicomSource->instances.size(), 4u);
+  for (const auto& instance : read.info.dicomSource->instances) {
+    EXPECT_FALSE(instance.sliceIndex.has_value());
+  }
 }
 
 TEST(DicomSeries, MissingSliceIsReported) {
@@ -220,6 +256,15 @@ TEST(DicomSeries, RealCtSeriesReadsInHounsfieldUnitsWithSpacingFromPositions) {
   EXPECT_EQ(read.info.modality, "CT");
   ASSERT_EQ(read.info.dicomSeries.size(), 1u);
   EXPECT_EQ(read.info.dicomSeries[0].sliceCount, 20u);
+  ASSERT_TRUE(read.info.dicomSource.has_value());
+  EXPECT_FALSE(read.info.dicomSource->frameOfReferenceUid.empty());
+  ASSERT_EQ(read.info.dicomSource->instances.size(), 20u);
+  for (std::size_t k = 0; k < 20; ++k) {
+    const auto corner = geometry.indexToPhysical({{0.0, 0.0, double(k)}});
+    for (int axis = 0; axis < 3; ++axis) {
+      EXPECT_NEAR(read.info.dicomSource->instances[k].position[axis], corner[axis], 1e-4);
+    }
+  }
 }
 
 // The labels were made on this series and stored LAS: every voxel centre of the series must be a

@@ -5,6 +5,7 @@
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/io/Orientation.h"
@@ -72,16 +73,16 @@ cli::ProgramDescription convertProgramDescription() {
   input.required = true;
   input.label = "Input image";
   input.group = "Input and output";
-  input.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};  // Slicer writes its temporary input as the first
+  input.fileExtensions = io::slicerImageExtensions();
   auto& output =
       description.add("output", cli::ParameterKind::OutputImage,
-                      "Output file; its extension chooses the format (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd).");
+                      "Output file; its extension chooses the format (" + io::describeWritableExtensions() + ").");
   output.positionalIndex = 1;
   output.placeholder = "OUTPUT";
   output.required = true;
   output.label = "Output image";
   output.group = "Input and output";
-  output.fileExtensions = {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"};
+  output.fileExtensions = io::slicerImageExtensions();
   description
       .add("series", cli::ParameterKind::String,
            "DICOM only: the SeriesInstanceUID to convert when the folder holds several series "

@@ -6,6 +6,7 @@
 #include "skipseg/core/Logging.h"
 #include "skipseg/io/DicomSeries.h"
 #include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/Orientation.h"
 
@@ -140,7 +141,7 @@ cli::ProgramDescription infoProgramDescription() {
       "series and no --series it prints only that list.";
   description.slicerModule = false;
   auto& input = description.add("input", cli::ParameterKind::InputImage,
-                                "Image file (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd), DICOM file or DICOM folder.");
+                                "Image file (" + io::describeWritableExtensions() + "), DICOM file or DICOM folder.");
   input.positionalIndex = 0;
   input.placeholder = "IMAGE";
   input.required = true;

@@ -10,6 +10,7 @@
 #include "skipseg/core/Progress.h"
 #include "skipseg/evaluation/GridMatching.h"
 #include "skipseg/evaluation/LabelTable.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/render/AnnotatedPictures.h"
 #include "skipseg/render/RenderSegmentation.h"
@@ -40,7 +41,7 @@ cli::ProgramDescription renderProgramDescription() {
   labels.placeholder = "LABELS";
   labels.group = "Input and output";
   labels.label = "Label map";
-  labels.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  labels.fileExtensions = io::slicerImageExtensions();
   auto& image = program.add("image", ParameterKind::InputImage,
                             "The scan under the labels (same grid), shown under the slices; without it the labels "
                             "are drawn on black.");
@@ -48,7 +49,7 @@ cli::ProgramDescription renderProgramDescription() {
   image.label = "Scan";
   image.positionalIndex = 1;
   image.placeholder = "SCAN";  // the last position: Slicer may leave it out
-  image.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  image.fileExtensions = io::slicerImageExtensions();
   auto& output = program.add("output-dir", ParameterKind::OutputDirectory, "Folder for the meshes and pictures.");
   output.required = true;
   output.group = "Input and output";

@@ -5,6 +5,7 @@
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
@@ -34,7 +35,7 @@ cli::ProgramDescription segmentProgramDescription() {
   input.placeholder = "SCAN";
   input.required = true;
   input.group = "Input and output";
-  input.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  input.fileExtensions = io::slicerImageExtensions();
 
   auto& output =
       program.add("output", ParameterKind::OutputLabelMap,
@@ -44,7 +45,7 @@ cli::ProgramDescription segmentProgramDescription() {
   output.placeholder = "LABELS";
   output.required = true;
   output.group = "Input and output";
-  output.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  output.fileExtensions = io::slicerImageExtensions();
 
   auto& model = program.add("model", ParameterKind::StringList,
                             "Model file(s) or nnU-Net folder(s); give several (comma-separated or repeated) for an "

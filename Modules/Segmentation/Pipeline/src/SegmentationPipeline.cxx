@@ -9,6 +9,7 @@
 #include "skipseg/core/UtcTime.h"
 #include "skipseg/core/Version.h"
 #include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/io/Orientation.h"
 #include "skipseg/postprocessing/Components.h"
@@ -267,16 +268,7 @@ CaseResult SegmentationPipeline::run(const CaseRequest& request, ProgressReporte
 }
 
 std::string defaultSidecarPath(const std::string& labelsPath) {
-  std::filesystem::path path(labelsPath);
-  std::string name = path.filename().string();
-  for (const char* extension : {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"}) {
-    const std::string suffix(extension);
-    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      name.resize(name.size() - suffix.size());
-      break;
-    }
-  }
-  return (path.parent_path() / (name + ".json")).string();
+  return io::withoutImageExtension(labelsPath) + ".json";
 }
 
 LargestComponent parseLargestComponent(const std::string& text) {

@@ -7,7 +7,7 @@
 
 namespace skipseg::batch {
 
-/// True for the image file names a folder scan picks up: .nii .nii.gz .nrrd .nhdr .mha .mhd.
+/// True for the image file names a folder scan picks up: the writable formats of io::imageFormats().
 bool isScanFileName(const std::string& fileName);
 
 /// True when the file carries DICOM Part 10's "DICM" magic at byte 128.
