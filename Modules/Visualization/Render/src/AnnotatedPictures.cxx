@@ -3,10 +3,11 @@
 #include "skipseg/evaluation/SegmentationMetrics.h"
 #include "skipseg/render/WorldGeometry.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <map>
+#include <vector>
 
 namespace skipseg::render {
 namespace {
@@ -55,24 +56,50 @@ std::string volumeText(double millilitres) {
   return text;
 }
 
+// What the label table names but the labels do not hold: a clinician should see "not found", not guess it
+// from a missing legend entry. Long lists (a 117-structure table) are counted instead of listed.
+std::string absentNote(const std::vector<LabelInfo>& table, const std::vector<LegendEntry>& legend) {
+  std::vector<std::string> absent;
+  for (const auto& info : table) {
+    const bool present =
+        std::any_of(legend.begin(), legend.end(), [&info](const LegendEntry& entry) { return entry.id == info.id; });
+    if (!present) {
+      absent.push_back(std::to_string(info.id) + " " + info.name);
+    }
+  }
+  constexpr std::size_t kMostListed = 8;
+  if (absent.empty()) {
+    return "";
+  }
+  if (absent.size() > kMostListed) {
+    return std::to_string(absent.size()) + " other structures named by the label table are not in this segmentation.";
+  }
+  std::string note = "Named but not found in this segmentation:";
+  for (std::size_t index = 0; index < absent.size(); ++index) {
+    note += (index == 0 ? " " : ", ") + absent[index];
+  }
+  return note + ".";
+}
+
 }  // namespace
 
 std::vector<LegendEntry> labelLegend(const LabelImage& labels, const std::vector<LabelInfo>& table) {
-  std::map<int, std::size_t> voxels;
+  // One counter per possible label value: a plain array keeps a pass over a large CT well under a second.
+  std::vector<std::size_t> voxels(std::size_t{1} << (8 * sizeof(LabelImage::PixelType)), 0);
   const std::size_t count = labels.GetLargestPossibleRegion().GetNumberOfPixels();
   const auto* buffer = labels.GetBufferPointer();
   for (std::size_t index = 0; index < count; ++index) {
-    if (buffer[index] != 0) {
-      ++voxels[buffer[index]];
-    }
+    ++voxels[buffer[index]];
   }
   // The voxel volume from the full index-to-world map (direction included), in mL.
   const double voxelMillilitres = std::abs(linearDeterminant(indexToWorld(labels))) / 1000.0;
   std::vector<int> present;
   std::vector<std::string> notes;
-  for (const auto& [label, number] : voxels) {
-    present.push_back(label);
-    notes.push_back(volumeText(static_cast<double>(number) * voxelMillilitres));
+  for (std::size_t label = 1; label < voxels.size(); ++label) {
+    if (voxels[label] > 0) {
+      present.push_back(static_cast<int>(label));
+      notes.push_back(volumeText(static_cast<double>(voxels[label]) * voxelMillilitres));
+    }
   }
   return legendFor(present, table, notes);
 }
@@ -121,6 +148,9 @@ Figure sliceMosaicFigure(const LabelImage& labels, const FloatImage* image, cons
   }
   if (content.legend.empty()) {
     content.notes.push_back("No structure was found: the label map holds background only.");
+  }
+  if (const std::string absent = absentNote(table, content.legend); !absent.empty()) {
+    content.notes.push_back(absent);
   }
   return composeWithMarkers(body, content, std::move(markers));
 }

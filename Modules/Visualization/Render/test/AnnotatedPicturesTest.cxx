@@ -142,6 +142,18 @@ TEST(SliceMosaicFigure, LegendShowsEachLabelInItsColourWithNameAndVolume) {
   EXPECT_GT(inkIn(figure.picture, figure.layout.title), 100);
 }
 
+TEST(SliceMosaicFigure, NamedStructuresThatAreAbsentAreSaidToBeAbsent) {
+  TwoBalls scan;
+  auto table = liverAndSpleen;
+  table.push_back({7, "pancreas", {0.9, 0.8, 0.1}});
+  const Figure figure = sliceMosaicFigure(*scan.labels, scan.image.GetPointer(), table);
+  ASSERT_EQ(figure.layout.swatches.size(), 2u);  // only what is there has a legend entry
+  ASSERT_EQ(figure.layout.notes.size(), 3u);     // convention, window, absent structures
+  EXPECT_GT(inkIn(figure.picture, figure.layout.notes[2]), 50);
+  const Figure complete = sliceMosaicFigure(*scan.labels, scan.image.GetPointer(), liverAndSpleen);
+  EXPECT_EQ(complete.layout.notes.size(), 2u);
+}
+
 TEST(SliceMosaicFigure, ScaleBarIsAsLongAsItSays) {
   TwoBalls scan;
   const Figure figure = sliceMosaicFigure(*scan.labels, scan.image.GetPointer(), liverAndSpleen);
