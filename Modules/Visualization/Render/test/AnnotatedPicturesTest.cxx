@@ -182,8 +182,12 @@ TEST(SurfaceFigure, FrontViewHasLettersLegendAndAScaleOfItsParallelProjection) {
   EXPECT_LT(findMarker(figure, "S")->box.y, findMarker(figure, "I")->box.y);
   ASSERT_EQ(figure.layout.swatches.size(), 2u);
   EXPECT_TRUE(everyPixelIs(figure.picture, figure.layout.swatches[1], {{51, 102, 230}}));
-  // The balls span 8 + 5 + 8 + 4 = 25 mm from side to side; the view fits them, so a pixel is well under 1 mm.
-  EXPECT_GT(figure.layout.scaleBarMillimetres, 0);
+  // The balls span 8 + 5 + 8 + 4 = 25 mm from side to side and the view fits them (with a margin): a pixel
+  // of the 300-pixel view is about 0.1 mm, and the scale bar says so.
+  ASSERT_GT(figure.layout.scaleBarMillimetres, 0);
+  const double millimetresPerPixel = figure.layout.scaleBarMillimetres / figure.layout.scaleBar.width;
+  EXPECT_GT(millimetresPerPixel, 25.0 / 300);
+  EXPECT_LT(millimetresPerPixel, 25.0 * 1.5 / 300);
   EXPECT_EQ(figure.layout.body.width, 300);
 }
 
