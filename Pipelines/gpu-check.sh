@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Builds and tests the Torch-only part of SkipSeg on a GPU machine: PyTorch 2.x with CUDA, CMake,
-# a C++ compiler, no ITK/VTK/Debian LibTorch, no internet. Missing header-only and source
-# dependencies come from the folder Pipelines/gpu-stage-deps.sh made (carried with the tree).
+# Builds and tests SkipSeg on a GPU machine: PyTorch 2.x with CUDA, CMake, a C++ compiler, no
+# ITK/VTK/Debian LibTorch, no internet. Missing header-only and source dependencies come from the folder
+# Pipelines/gpu-stage-deps.sh made (carried with the tree). Phases:
+#   build, test, bench  the Torch-only modules, their tests (CUDA ones must not skip) and the benchmark;
+#   product             the whole product without VTK on the staged Debian ITK/GDCM/Boost
+#                       (Pipelines/gpu-debian-prefix.sh), the tests of the segmentation, batch and
+#                       training programs, and skipseg-segment end to end on CUDA and CPU.
 #
-# Usage: bash Pipelines/gpu-check.sh [all|build|test|bench]...   (default: all = build test bench)
+# Usage: bash Pipelines/gpu-check.sh [all|build|test|bench|product]...
+#   (default: all = build test bench product; each call must fit 9 minutes: split the phases if needed)
 # Environment: SKIPSEG_GPU_DEPS (default .gpu-deps), SKIPSEG_GPU_BUILD (default build-gpu),
 #   SKIPSEG_GPU_JOBS (default nproc), SKIPSEG_GPU_TARGETS (default: everything the Torch-only build has),
 #   SKIPSEG_BENCH_VOLUME (default 244x202x224), SKIPSEG_BENCH_ARGS (extra benchmark flags).
@@ -22,7 +27,7 @@ deps=${SKIPSEG_GPU_DEPS:-.gpu-deps}
 build=${SKIPSEG_GPU_BUILD:-build-gpu}
 jobs=${SKIPSEG_GPU_JOBS:-$(nproc)}
 phases=${*:-all}
-[ "$phases" = all ] && phases="build test bench"
+[ "$phases" = all ] && phases="build test bench product"
 current_step=start
 trap 'rc=$?; [ $rc -ne 0 ] && echo "gpu-check: FAILED: step \"$current_step\" (exit $rc)" >&2' EXIT
 step() { current_step=$1; echo "=== gpu-check: $1 ($(date -u +%H:%M:%S)) ==="; }
@@ -153,5 +158,67 @@ if [[ " $phases " == *" bench "* ]]; then
     echo "gpu-check: $bench not built (Google Benchmark missing or pre-C++11 ABI): no benchmark"
   fi
 fi
+if [[ " $phases " == *" product "* ]]; then
+  step "whole product without VTK"
+  if [ ! -d "$deps/debs" ]; then
+    echo "gpu-check: no $deps/debs (Pipelines/gpu-stage-deps.sh downloads them): product not built"
+  else
+    debian=$(bash Pipelines/gpu-debian-prefix.sh "$deps") || fail "unpacking the Debian packages"
+    export LD_LIBRARY_PATH="$debian/usr/lib:$debian/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    product=${SKIPSEG_GPU_PRODUCT_BUILD:-build-gpu-product}
+    gtest_args=()
+    [ -d "$deps/src/googletest" ] && gtest_args+=("-DSKIPSEG_GTEST_SOURCE_DIR=$root/$deps/src/googletest")
+    step "configure the product"
+    cmake -S . -B "$product" -G "$generator" \
+      -DCMAKE_BUILD_TYPE=Release \
+      -DSKIPSEG_WITH_VTK=OFF \
+      -DSKIPSEG_USE_TCMALLOC=OFF \
+      -DTorch_DIR="$torch_dir" \
+      -DCMAKE_PREFIX_PATH="$prefix_path;$debian/usr" \
+      -DITK_DIR="$debian/usr/lib/cmake/ITK-5.2" \
+      -DGDCM_DIR="$debian/usr/lib/x86_64-linux-gnu/gdcm-3.0" \
+      -DBoost_DIR="$debian/usr/lib/x86_64-linux-gnu/cmake/Boost-1.74.0" \
+      -DZLIB_ROOT="$debian/usr" -DOPENSSL_ROOT_DIR="$debian/usr" \
+      -DSKIPSEG_BUILD_BENCHMARKS=$benchmarks \
+      -DSKIPSEG_SHARED_DIR="$shared_dir" \
+      -DCMAKE_POLICY_VERSION_MINIMUM=3.5 \
+      "${gtest_args[@]}" || fail "configure the product"
+    step "build the product (-j $jobs)"
+    cmake --build "$product" -j "$jobs" || fail "build the product"
+    step "tests of the programs"
+    program_log=$(mktemp)
+    if ! OMP_NUM_THREADS=4 ctest --test-dir "$product" --output-on-failure -j 8 --timeout 900 \
+      -L "SkipSegSegmentation|SkipSegProgramSegment|SkipSegProgramTrain|SkipSegProgramModel|SkipSegBatch" \
+      2>&1 | tee "$program_log"; then
+      symbolize_crashes "$program_log"
+      fail "tests of the programs"
+    fi
+    step "skipseg-segment end to end"
+    scan="$shared_dir/data/totalsegmentator/example_ct.nii.gz"
+    model="$shared_dir/fixtures/nnunet_v2_plain3d"
+    if [ -f "$scan" ] && [ -d "$model" ]; then
+      e2e=${OUT:-$(mktemp -d)}/end-to-end
+      devices=cpu
+      [ "$cuda_available" = 1 ] && devices="cuda cpu"
+      for device in $devices; do
+        started=$(date +%s%N)
+        "$product/bin/skipseg-segment" --input "$scan" --model "$model" --device "$device" \
+          --output "$e2e/$device/labels.nii.gz" || fail "skipseg-segment --device $device"
+        echo "skipseg-segment --device $device: $(( ($(date +%s%N) - started) / 1000000 )) ms wall"
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps({k: d[k] for k in d if "tim" in k or k in ("compute", "inference")}, indent=1))' \
+          "$e2e/$device/labels.json" || true
+      done
+      if [ "$cuda_available" = 1 ]; then
+        "$product/bin/skipseg-evaluate" "$e2e/cpu/labels.nii.gz" "$e2e/cuda/labels.nii.gz" "$e2e/cuda-vs-cpu.json" ||
+          fail "skipseg-evaluate cuda vs cpu"
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print("cuda vs cpu label", r.get("label"), "Dice", r.get("dice")) for r in d.get("cases",[{}])[0].get("labels",[])]' \
+          "$e2e/cuda-vs-cpu.json" || cat "$e2e/cuda-vs-cpu.json"
+      fi
+    else
+      echo "gpu-check: $scan or $model missing: no end-to-end run"
+    fi
+  fi
+fi
+
 step done
 echo "gpu-check: OK"

@@ -153,9 +153,11 @@ int runSegment(const cli::ParsedOptions& options) {
     checkOutputFile(request.sidecar.empty() ? segmentation::defaultSidecarPath(request.outputLabels) : request.sidecar);
   }
   if (!request.renderDirectory.empty()) {
+    segmentation::checkRenderingAvailable(request.renderDirectory);
     checkOutputFolder(request.renderDirectory);
   }
   if (!request.preview.empty()) {
+    segmentation::checkRenderingAvailable(request.preview);
     checkPreviewPath(request.preview);
   }
   for (const auto& input : request.inputs) {

@@ -126,6 +126,24 @@ TEST(SegmentProgram, MissingScanIsOneLineExitThreeAndNothingWritten) {
   EXPECT_EQ(folder.listing(), "");
 }
 
+// GPU machines build without VTK (SKIPSEG_WITH_VTK=OFF): --render is refused before the scan is read.
+TEST(SegmentProgram, RenderInABuildWithoutVtkIsRefusedAndNothingWritten) {
+#if SKIPSEG_TESTS_HAVE_VTK
+  GTEST_SKIP() << "this build has VTK: --render works (SegmentInterruptTest, Render module tests)";
+#endif
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
+  SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
+  TemporaryDirectory folder;
+  const auto result =
+      runProgram("skipseg-segment", {"--input", scan, "--model", model, "--output", folder.file("out/labels.nii.gz"),
+                                     "--render", folder.file("pics")});
+  EXPECT_EQ(result.exitCode, 5);
+  EXPECT_EQ(result.standardError, "skipseg-segment: error: " + folder.file("pics") +
+                                      ": pictures and meshes need SkipSeg built with VTK; this build has none "
+                                      "(SKIPSEG_WITH_VTK=OFF)\n");
+  EXPECT_EQ(folder.listing(), "");
+}
+
 TEST(SegmentProgram, UnreadableModelIsBadInputNamingTheModel) {
   SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
   TemporaryDirectory folder;
@@ -151,6 +169,9 @@ TEST(SegmentProgram, BadOptionValuesAreUsageErrors) {
 
 // --preview: one annotated picture of the slices beside the labels, no mesh and no 3D (no X display needed).
 TEST(SegmentProgram, PreviewWritesOnePictureAndNoMeshes) {
+#if !SKIPSEG_TESTS_HAVE_VTK
+  GTEST_SKIP() << "a build without VTK refuses --preview as it refuses --render";
+#endif
   SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
   const std::string model = skipseg::testing::sourcePath("Data/Testing/derivative_ras_xyz.pt");
   TemporaryDirectory folder;

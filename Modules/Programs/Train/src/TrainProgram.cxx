@@ -1,5 +1,8 @@
 #include "skipseg/programs/TrainProgram.h"
 
+#if SKIPSEG_HAVE_SKIPSEGRENDER
+#include "TrainingCurves.h"
+#endif
 #include "TrainingCache.h"
 #include "TrainingCurves.h"
 #include "skipseg/cli/RunProgram.h"
@@ -290,10 +293,16 @@ int runTraining(const cli::ParsedOptions& options) {
     trainer.resume(trainerOptions.checkpointPath);
   }
   const std::string curvesPath = (fs::path(output) / "training_curves.png").string();
+#if !SKIPSEG_HAVE_SKIPSEGRENDER
+  spdlog::info("{} is not drawn: this SkipSeg was built without VTK; {} holds the same curves", curvesPath,
+               "training_history.json");
+#endif
   const std::string historyPath = (fs::path(output) / "training_history.json").string();
   trainer.train(*progress, [&](const training::EpochRecord&) {
     writeJsonFile(historyPath, Json{{"history", historyJson(trainer.history())}});
+#if SKIPSEG_HAVE_SKIPSEGRENDER
     writeTrainingCurves(historyJson(trainer.history()), dataset.labels, curvesPath);
+#endif
   });
 
   // Full validation: whole cases through sliding-window inference, as skipseg-segment will run them.

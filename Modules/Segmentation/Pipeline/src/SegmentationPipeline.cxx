@@ -14,8 +14,10 @@
 #include "skipseg/io/Orientation.h"
 #include "skipseg/postprocessing/Components.h"
 #include "skipseg/preprocessing/BackMapping.h"
+#if SKIPSEG_HAVE_SKIPSEGRENDER
 #include "skipseg/render/AnnotatedPictures.h"
 #include "skipseg/render/RenderSegmentation.h"
+#endif
 
 #include <itkImageRegionConstIterator.h>
 #include <itkVersion.h>
@@ -115,6 +117,7 @@ Json labelVolumes(const io::LabelImage& labels, const ModelDescription& descript
   return volumes;
 }
 
+#if SKIPSEG_HAVE_SKIPSEGRENDER
 // The model(s) for a picture's title: the first, and how many more an ensemble of files holds.
 std::string modelNames(const std::vector<std::string>& paths) {
   std::string names = paths.empty() ? "" : paths.front();
@@ -123,13 +126,14 @@ std::string modelNames(const std::vector<std::string>& paths) {
   }
   return names;
 }
+#endif
 
 }  // namespace
 
 SegmentationPipeline::SegmentationPipeline(const std::vector<std::string>& modelPaths, const PipelineOptions& options)
     : impl_(std::make_unique<Impl>()) {
   if (modelPaths.empty()) {
-    throw usageError("--model is required (see --help)");
+    throw usageError("no model given");
   }
   impl_->modelPaths = modelPaths;
   impl_->options = options;
@@ -151,6 +155,12 @@ void PreparedCaseDeleter::operator()(PreparedCase* prepared) const {
 }
 
 PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const {
+  if (!request.renderDirectory.empty()) {
+    checkRenderingAvailable(request.renderDirectory);  // before the scan is read
+  }
+  if (!request.preview.empty()) {
+    checkRenderingAvailable(request.preview);
+  }
   PreparedCasePtr prepared(new PreparedCase);
   prepared->modelInput =
       prepareModelGridInput(request.inputs, request.read, description(), impl_->options.interpolation,
@@ -161,7 +171,7 @@ PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const 
 CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseRequest& request,
                                         ProgressReporter& progress) {
   if (request.outputLabels.empty()) {
-    throw usageError("--output is required (see --help)");
+    throw usageError("no output path for the labels given");
   }
   const ModelDescription& model = description();
   ModelGridInput& input = prepared.modelInput;
@@ -204,6 +214,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
     outputs.writeProbabilities(nativeProbabilities, request.outputProbabilities, componentLabelsOf(model));
   }
   timer.stop();
+#if SKIPSEG_HAVE_SKIPSEGRENDER
   if (!request.renderDirectory.empty() || !request.preview.empty()) {
     timer.start("render");
     auto image = input.nativeImage;
@@ -223,6 +234,7 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
     }
     timer.stop();
   }
+#endif
 
   Json sidecar;
   sidecar["skipseg_version"] = version();
@@ -261,10 +273,18 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
 
 CaseResult SegmentationPipeline::run(const CaseRequest& request, ProgressReporter& progress) {
   if (request.outputLabels.empty()) {
-    throw usageError("--output is required (see --help)");
+    throw usageError("no output path for the labels given");
   }
   auto prepared = prepare(request);
   return finish(*prepared, request, progress);
+}
+
+void checkRenderingAvailable(const std::string& renderDirectory) {
+  if (!SKIPSEG_HAVE_SKIPSEGRENDER) {
+    throw Error(ExitCode::Unsupported, renderDirectory +
+                                           ": pictures and meshes need SkipSeg built with VTK; this build has none "
+                                           "(SKIPSEG_WITH_VTK=OFF)");
+  }
 }
 
 std::string defaultSidecarPath(const std::string& labelsPath) {
@@ -278,7 +298,7 @@ LargestComponent parseLargestComponent(const std::string& text) {
     return LargestComponent::PerLabel;
   if (text == "foreground")
     return LargestComponent::Foreground;
-  throw usageError("--largest-component must be none, per-label or foreground, not \"" + text + "\"");
+  throw usageError("largest component \"" + text + "\" is not none, per-label or foreground");
 }
 
 }  // namespace skipseg::segmentation
