@@ -4,7 +4,6 @@
 #include "TrainingCurves.h"
 #endif
 #include "TrainingCache.h"
-#include "TrainingCurves.h"
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
