@@ -157,6 +157,11 @@ if [[ " $phases " == *" bench "* ]]; then
   else
     echo "gpu-check: $bench not built (Google Benchmark missing or pre-C++11 ABI): no benchmark"
   fi
+  step "training step against a plain PyTorch loop"
+  if [ -x "$build/bin/SkipSegTrainingBenchmark" ]; then
+    SKIPSEG_BIN="$build/bin" PYTHON=python3 bash Testing/Benchmarks/Peers/compare-training-with-pytorch.sh \
+      "$([ "$cuda_available" = 1 ] && echo cuda || echo cpu)" || fail "training benchmark"
+  fi
 fi
 if [[ " $phases " == *" product "* ]]; then
   step "whole product without VTK"
@@ -214,6 +219,35 @@ if [[ " $phases " == *" product "* ]]; then
         python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print("cuda vs cpu label", r.get("label"), "Dice", r.get("dice")) for r in d.get("cases",[{}])[0].get("labels",[])]' \
           "$e2e/cuda-vs-cpu.json" || cat "$e2e/cuda-vs-cpu.json"
       fi
+      step "skipseg-segment: the DICOM series, nnU-Net with mirroring"
+      "$product/bin/skipseg-segment" --input "$shared_dir/data/totalsegmentator/example_ct_dicom" --model "$model" \
+        --device auto --mirror all --output "$e2e/dicom/labels.nii.gz" || fail "skipseg-segment on the DICOM series"
+      step "skipseg-batch over two scans (the model loaded once)"
+      mkdir -p "$e2e/batch-in"
+      cp "$scan" "$e2e/batch-in/full.nii.gz"
+      cp "$shared_dir/data/totalsegmentator/example_ct_sm.nii.gz" "$e2e/batch-in/crop.nii.gz"
+      "$product/bin/skipseg-batch" --model "$model" --input "$e2e/batch-in" --output-dir "$e2e/batch-out" \
+        --device auto || fail "skipseg-batch"
+      step "skipseg-train on the GPU (bfloat16 autocast), then a resume"
+      dataset="$e2e/Dataset001_Gpu"
+      mkdir -p "$dataset/imagesTr" "$dataset/labelsTr"
+      for case in a b c; do
+        cp "$shared_dir/data/totalsegmentator/example_ct_sm.nii.gz" "$dataset/imagesTr/case_${case}_0000.nii.gz"
+        cp "$shared_dir/data/totalsegmentator/example_seg.nii.gz" "$dataset/labelsTr/case_${case}.nii.gz"
+      done
+      python3 - "$dataset" <<'PY' || fail "dataset.json"
+import json, sys
+labels = {"background": 0, **{f"structure_{i}": i for i in range(1, 118)}}  # TotalSegmentator ids
+json.dump({"channel_names": {"0": "CT"}, "labels": labels, "numTraining": 3, "file_ending": ".nii.gz"},
+          open(sys.argv[1] + "/dataset.json", "w"))
+PY
+      "$product/bin/skipseg-plan" "$dataset" --output "$e2e/plans.json" || fail "skipseg-plan"
+      train=("$product/bin/skipseg-train" "$e2e/plans.json" --configuration 3d_fullres --fold 0
+             --output "$e2e/train" --device cuda --iterations 20 --validation-iterations 2)
+      started=$(date +%s%N)
+      "${train[@]}" --epochs 2 || fail "skipseg-train --device cuda"
+      echo "skipseg-train, 2 epochs of 20 iterations on CUDA: $(( ($(date +%s%N) - started) / 1000000 )) ms wall"
+      "${train[@]}" --epochs 3 --resume || fail "skipseg-train --resume"
     else
       echo "gpu-check: $scan or $model missing: no end-to-end run"
     fi

@@ -43,7 +43,7 @@ for fixture in torchscript_unet3d nnunet_v2_plain3d; do
   fi
 done
 
-for scan in example_ct.nii.gz example_ct_dicom example_seg_dicom.nii.gz; do
+for scan in example_ct.nii.gz example_ct_dicom example_ct_sm.nii.gz example_seg.nii.gz; do
   source_path="$shared/data/totalsegmentator/$scan"
   if [ -e "$source_path" ]; then
     mkdir -p "$dest/shared/data/totalsegmentator"

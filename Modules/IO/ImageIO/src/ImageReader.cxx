@@ -115,6 +115,16 @@ void registerImageIOFactories() {
   detail::registerImageIOFactories();
 }
 
+GantryTilt gantryTiltFromName(const std::string& name) {
+  if (name == "resample") {
+    return GantryTilt::Resample;
+  }
+  if (name == "refuse") {
+    return GantryTilt::Refuse;
+  }
+  throw usageError("--gantry-tilt must be resample or refuse, not '" + name + "'");
+}
+
 ReadResult readImage(const std::string& path, const ReadOptions& options) {
   detail::registerImageIOFactories();
   std::error_code error;

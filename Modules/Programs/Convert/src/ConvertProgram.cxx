@@ -26,6 +26,7 @@ int run(const cli::ParsedOptions& options) {
   io::ReadOptions readOptions;
   readOptions.seriesUid = options.stringOr("series", "");
   readOptions.allowUnevenSpacing = options.flag("allow-uneven-spacing");
+  readOptions.gantryTilt = io::gantryTiltFromName(options.string("gantry-tilt"));
 
   if (options.flag("labels")) {
     auto labels = io::readLabelImage(input, readOptions);
@@ -98,6 +99,12 @@ cli::ProgramDescription convertProgramDescription() {
       .add("allow-uneven-spacing", cli::ParameterKind::Flag,
            "DICOM only: accept unevenly spaced slices, resampled linearly onto a regular grid (logged).")
       .slicer = false;
+  auto& tilt = description.add("gantry-tilt", cli::ParameterKind::Enumeration,
+                               "DICOM only: a gantry-tilted series is resampled onto a regular grid along the slice "
+                               "normal (logged with the angle) or refused.");
+  tilt.choices = {"resample", "refuse"};
+  tilt.defaultValue = "resample";
+  tilt.slicer = false;
   auto& labels =
       description.add("labels", cli::ParameterKind::Flag,
                       "Treat the image as a label map: integer values 0..65535 are required and written as the "

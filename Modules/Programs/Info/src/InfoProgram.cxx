@@ -110,6 +110,7 @@ int run(const cli::ParsedOptions& options) {
   io::ReadOptions readOptions;
   readOptions.seriesUid = options.stringOr("series", "");
   readOptions.allowUnevenSpacing = options.flag("allow-uneven-spacing");
+  readOptions.gantryTilt = io::gantryTiltFromName(options.string("gantry-tilt"));
   const io::ImageInfo header = io::readImageInfo(path);
   if (header.format == "DICOM" && header.dicomSeries.size() > 1 && readOptions.seriesUid.empty()) {
     // Several series: list them (this is how a user finds the UID to pass to --series).
@@ -152,6 +153,11 @@ cli::ProgramDescription infoProgramDescription() {
       .placeholder = "UID";
   description.add("allow-uneven-spacing", cli::ParameterKind::Flag,
                   "DICOM only: accept unevenly spaced slices, resampled linearly onto a regular grid (logged).");
+  auto& tilt = description.add("gantry-tilt", cli::ParameterKind::Enumeration,
+                               "DICOM only: a gantry-tilted series is resampled onto a regular grid along the slice "
+                               "normal (logged with the angle) or refused.");
+  tilt.choices = {"resample", "refuse"};
+  tilt.defaultValue = "resample";
   return description;
 }
 

@@ -15,6 +15,14 @@ struct DicomSeriesSummary {
   std::string modality;        ///< (0008,0060), e.g. "CT"
   std::string description;     ///< SeriesDescription (0008,103E), may be empty
   std::size_t sliceCount = 0;  ///< files in the folder that belong to the series
+  // What a PACS export's series rules and output names need (skipseg-batch), from the first file:
+  std::string patientId;           ///< PatientID (0010,0020); the patient's name is not read
+  std::string studyInstanceUid;    ///< (0020,000D)
+  std::string studyDate;           ///< StudyDate (0008,0020)
+  std::string seriesNumber;        ///< SeriesNumber (0020,0011)
+  std::string imageType;           ///< ImageType (0008,0008), e.g. "ORIGINAL\PRIMARY\LOCALIZER"
+  bool hasPixels = true;           ///< false when the files have no Rows/Columns (reports, structure sets)
+  std::vector<std::string> files;  ///< the series' files, sorted
 };
 
 /// The DICOM tags from which SUV is computed, as found in the first slice; absent tags stay empty.
