@@ -5,4 +5,4 @@ skipseg_module(SkipSegProgramTrain
     SkipSegDistributed
   TEST_DEPENDS SkipSegPlanning SkipSegModelIO SkipSegTraining SkipSegSegmentation  # training/inference parity
   PRIVATE_EXTERNAL Torch Log
-  OPTIONAL_EXTERNAL VTK)  # training curve pictures (CurvePlot.cxx); none in a build without VTK
+  OPTIONAL_DEPENDS SkipSegRender)  # training curve pictures (TrainingCurves.cxx); none in a build without VTK

@@ -265,11 +265,12 @@ cli::ProgramDescription evaluateProgramDescription() {
   program.parameters.back().label = "Label IDs";
   auto& names = program.add(
       "label-names", ParameterKind::InputFile,
-      "Names for the labels: a JSON {\"1\": \"spleen\", ...}, a skipseg.json model description, or a colour "
-      "table (\"id name r g b a\" lines, 3D Slicer .ctbl).");
+      "Names for the labels: a model (.ssm, TorchScript .pt, nnU-Net folder or dataset.json), a skipseg-segment "
+      "sidecar, a skipseg-batch summary, a JSON {\"1\": \"spleen\", ...}, or a colour table (\"id name r g b a\" "
+      "lines, 3D Slicer .ctbl). Default: the sidecar beside the prediction.");
   names.positionalIndex = 3;
   names.placeholder = "NAMES";  // the last position: Slicer may leave it out
-  names.fileExtensions = {".json", ".ctbl", ".txt"};
+  names.fileExtensions = {".json", ".ssm", ".pt", ".ctbl", ".txt"};
   auto& tolerance = program.add("tolerance", ParameterKind::Float, "Tolerance of the normalised surface Dice, in mm.");
   tolerance.defaultValue = "1";
   tolerance.label = "Surface Dice tolerance (mm)";

@@ -103,6 +103,14 @@ cli::ProgramDescription segmentProgramDescription() {
   reference.group = "Input and output";
   reference.placeholder = "DIR";
   reference.slicer = false;
+  auto& preview =
+      program.add("preview", ParameterKind::String,
+                  "Also write one picture to this PNG file: axial, coronal and sagittal slices with the labels "
+                  "over the scan, a legend, orientation letters and a scale bar. No meshes, no 3D, no X "
+                  "display needed (--render writes meshes and both pictures).");
+  preview.group = "Input and output";
+  preview.placeholder = "FILE.png";
+  preview.slicer = false;  // Slicer shows the labels itself
 
   auto& series = program.add("series", ParameterKind::String,
                              "DICOM: the SeriesInstanceUID to read when the folder holds several series.");
@@ -143,6 +151,15 @@ void checkDicomOutputs(const segmentation::CaseRequest& request) {
 #endif
 }
 
+// A preview is a PNG file: another name is most likely a folder meant for --render.
+void checkPreviewPath(const std::string& path) {
+  const std::string ending = ".png";
+  if (path.size() <= ending.size() || path.compare(path.size() - ending.size(), ending.size(), ending) != 0) {
+    throw usageError("--preview must name a .png file, not \"" + path + "\" (--render DIR writes a folder)");
+  }
+  checkOutputFile(path);
+}
+
 int runSegment(const cli::ParsedOptions& options) {
   const segmentation::PipelineOptions pipeline = segmentationOptionsFrom(options);
 
@@ -170,6 +187,7 @@ int runSegment(const cli::ParsedOptions& options) {
   request.outputDicomSeg = options.stringOr("output-dicom-seg", "");
   request.outputRtStruct = options.stringOr("output-rtstruct", "");
   request.referenceSeries = options.stringOr("reference-series", "");
+  request.preview = options.stringOr("preview", "");
   Json given = Json::object();
   for (const auto& entry : options.values()) {
     given[entry.first] = entry.second.size() == 1 ? Json(entry.second.front()) : Json(entry.second);
@@ -190,6 +208,10 @@ int runSegment(const cli::ParsedOptions& options) {
     checkOutputFolder(request.renderDirectory);
   }
   checkDicomOutputs(request);
+  if (!request.preview.empty()) {
+    segmentation::checkRenderingAvailable(request.preview);
+    checkPreviewPath(request.preview);
+  }
   for (const auto& input : request.inputs) {
     io::readImageInfo(input);
   }

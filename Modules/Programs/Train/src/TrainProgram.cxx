@@ -1,7 +1,7 @@
 #include "skipseg/programs/TrainProgram.h"
 
-#if SKIPSEG_HAVE_VTK
-#include "CurvePlot.h"
+#if SKIPSEG_HAVE_SKIPSEGRENDER
+#include "TrainingCurves.h"
 #endif
 #include "TrainingCache.h"
 #include "skipseg/cli/RunProgram.h"
@@ -127,20 +127,6 @@ Json mergeOptions(Json base, const std::string& text) {
   base.merge_patch(extra);
   return base;
 }
-
-#if SKIPSEG_HAVE_VTK
-void writeCurves(const std::vector<training::EpochRecord>& history, const std::string& path) {
-  PlotCurve trainingLoss{{}, {{31, 119, 180}}}, validationLoss{{}, {{255, 127, 14}}}, dice{{}, {{44, 160, 44}}};
-  for (const auto& record : history) {
-    trainingLoss.values.push_back(record.trainingLoss);
-    validationLoss.values.push_back(record.validationLoss);
-    dice.values.push_back(record.pseudoDice);
-  }
-  PlotPanel losses{{trainingLoss, validationLoss}, 0, 0};
-  PlotPanel diceCurve{{dice}, 0, 1};
-  writeCurvePlot({losses, diceCurve}, path);
-}
-#endif
 
 Json historyJson(const std::vector<training::EpochRecord>& history) {
   Json json = Json::array();
@@ -381,7 +367,7 @@ int runTraining(const cli::ParsedOptions& options) {
     trainer.resume(trainerOptions.checkpointPath);
   }
   const std::string curvesPath = (fs::path(output) / "training_curves.png").string();
-#if !SKIPSEG_HAVE_VTK
+#if !SKIPSEG_HAVE_SKIPSEGRENDER
   spdlog::info("{} is not drawn: this SkipSeg was built without VTK; {} holds the same curves", curvesPath,
                "training_history.json");
 #endif
@@ -389,8 +375,8 @@ int runTraining(const cli::ParsedOptions& options) {
   trainer.train(*progress, [&](const training::EpochRecord&) {
     if (leader) {
       writeJsonFile(historyPath, Json{{"history", historyJson(trainer.history())}});
-#if SKIPSEG_HAVE_VTK
-      writeCurves(trainer.history(), curvesPath);
+#if SKIPSEG_HAVE_SKIPSEGRENDER
+      writeTrainingCurves(historyJson(trainer.history()), dataset.labels, curvesPath);
 #endif
     }
   });
@@ -465,8 +451,8 @@ cli::ProgramDescription trainProgramDescription() {
       "Trains a segmentation network from skipseg-plan's plans: preprocesses the dataset once into a cache, "
       "trains with patch sampling, augmentation, Dice + cross-entropy and deep supervision, validates every epoch "
       "and at the end with sliding-window inference, and writes OUTPUT/model.ssm (usable by skipseg-segment), "
-      "checkpoints, training.log, training_history.json and training_curves.png (left: training loss in blue, "
-      "validation loss in orange; right: validation pseudo Dice in green, 0 to 1).";
+      "checkpoints, training.log, training_history.json and training_curves.png (left: training and validation "
+      "loss; right: validation pseudo Dice, mean and per class; axes titled and numbered, curves named).";
   auto& plans = description.add("plans", cli::ParameterKind::InputFile, "The plans file written by skipseg-plan.");
   plans.required = true;
   plans.positionalIndex = 0;

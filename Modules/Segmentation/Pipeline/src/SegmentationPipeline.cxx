@@ -16,6 +16,7 @@
 #include "skipseg/postprocessing/Components.h"
 #include "skipseg/preprocessing/BackMapping.h"
 #if SKIPSEG_HAVE_SKIPSEGRENDER
+#include "skipseg/render/AnnotatedPictures.h"
 #include "skipseg/render/RenderSegmentation.h"
 #endif
 
@@ -117,6 +118,17 @@ Json labelVolumes(const io::LabelImage& labels, const ModelDescription& descript
   return volumes;
 }
 
+#if SKIPSEG_HAVE_SKIPSEGRENDER
+// The model(s) for a picture's title: the first, and how many more an ensemble of files holds.
+std::string modelNames(const std::vector<std::string>& paths) {
+  std::string names = paths.empty() ? "" : paths.front();
+  if (paths.size() > 1) {
+    names += " (+" + std::to_string(paths.size() - 1) + " more)";
+  }
+  return names;
+}
+#endif
+
 }  // namespace
 
 SegmentationPipeline::SegmentationPipeline(const std::vector<std::string>& modelPaths, const PipelineOptions& options)
@@ -147,10 +159,13 @@ PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const 
   if (!request.renderDirectory.empty()) {
     checkRenderingAvailable(request.renderDirectory);  // before the scan is read
   }
+  if (!request.preview.empty()) {
+    checkRenderingAvailable(request.preview);
+  }
   PreparedCasePtr prepared(new PreparedCase);
   prepared->modelInput =
       prepareModelGridInput(request.inputs, request.read, description(), impl_->options.interpolation,
-                            !request.renderDirectory.empty(), prepared->timer);
+                            !request.renderDirectory.empty() || !request.preview.empty(), prepared->timer);
   return prepared;
 }
 
@@ -205,13 +220,23 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
   }
   timer.stop();
 #if SKIPSEG_HAVE_SKIPSEGRENDER
-  if (!request.renderDirectory.empty()) {
+  if (!request.renderDirectory.empty() || !request.preview.empty()) {
     timer.start("render");
     auto image = input.nativeImage;
     render::RenderOptions renderOptions;
+    renderOptions.title =
+        render::pictureTitle(request.inputs.front(), request.outputLabels, modelNames(impl_->modelPaths));
     // The meshes and pictures are committed under the case's transaction too (same thread).
-    render::renderSegmentation(*labels, image.GetPointer(), model.labels, request.renderDirectory, renderOptions,
-                               progress);
+    if (!request.renderDirectory.empty()) {
+      render::renderSegmentation(*labels, image.GetPointer(), model.labels, request.renderDirectory, renderOptions,
+                                 progress);
+    }
+    if (!request.preview.empty()) {
+      render::writePng(render::sliceMosaicFigure(*labels, image.GetPointer(), model.labels, renderOptions.mosaic,
+                                                 renderOptions.title)
+                           .picture,
+                       request.preview);
+    }
     timer.stop();
   }
 #endif

@@ -46,6 +46,7 @@ struct CaseRequest {
   std::string referenceSeries;        ///< the DICOM series the DICOM outputs reference when the input is not DICOM
   std::string sidecar;                ///< optional; "" derives <labels stem>.json, "-" writes none
   std::string renderDirectory;        ///< optional: meshes and pictures
+  std::string preview;                ///< optional: one PNG of the annotated slices, no meshes
   Json commandLine = Json::object();  ///< options as given, recorded in the sidecar
 };
 
@@ -87,8 +88,8 @@ class SegmentationPipeline {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Throws Unsupported naming `renderDirectory` when this build cannot write pictures and meshes (built
-/// without VTK: SKIPSEG_WITH_VTK=OFF, as on GPU machines); does nothing otherwise.
+/// Throws Unsupported naming `renderDirectory` (or a --preview file) when this build cannot write pictures and meshes
+/// (built without VTK: SKIPSEG_WITH_VTK=OFF, as on GPU machines); does nothing otherwise.
 void checkRenderingAvailable(const std::string& renderDirectory);
 
 /// The sidecar path for a labels path: "<folder>/<name without image extension>.json".
