@@ -142,7 +142,7 @@ Figure sliceMosaicFigure(const LabelImage& labels, const FloatImage* image, cons
   content.millimetresPerPixel = layout.pixelSize;
   content.notes.push_back(
       "Radiological display: the patient's right (R) is on the picture's left; axial seen from the feet, "
-      "sagittal from the right.");
+      "sagittal seen from the patient's left.");
   if (image != nullptr) {
     content.notes.push_back("Grey window: " + windowDescription(*image, options) + ".");
   }
