@@ -77,6 +77,11 @@ class Chain : public torch::nn::Module {
 }  // namespace
 
 std::vector<ShatteringCurve> shatteredGradients(const ShatteringOptions& options) {
+  for (const int depth : options.depths) {
+    if (depth < 2 || depth % 2 != 0) {
+      throw usageError("shattered gradients: depths must be even and at least 2, got " + std::to_string(depth));
+    }
+  }
   nn::ConfigurationReader reader(Json{{"spatial_dims", options.spatialDims}, {"norm", options.norm}}, "shattering");
   nn::StageSettings settings = nn::readStageSettings(reader, "conv", options.seed);
   std::vector<int64_t> shape{1};
@@ -89,9 +94,6 @@ std::vector<ShatteringCurve> shatteredGradients(const ShatteringOptions& options
   std::vector<ShatteringCurve> curves;
   for (const std::string kind : {"plain", "residual"}) {
     for (const int depth : options.depths) {
-      if (depth < 2 || depth % 2 != 0) {
-        throw usageError("shattered gradients: depths must be even and at least 2, got " + std::to_string(depth));
-      }
       settings.kind = kind == "plain" ? "conv" : "residual";
       Chain chain(settings, options.width, depth);
       nn::initializeParameters(chain, options.seed);

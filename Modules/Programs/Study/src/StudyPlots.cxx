@@ -1,0 +1,332 @@
+#include "StudyPlots.h"
+
+#include "skipseg/core/AtomicOutput.h"
+#include "skipseg/core/Error.h"
+#include "skipseg/render/VirtualDisplay.h"
+
+#include <vtkAutoInit.h>
+#include <vtkAxis.h>
+#include <vtkCellArray.h>
+#include <vtkChartHistogram2D.h>
+#include <vtkChartLegend.h>
+#include <vtkChartXY.h>
+#include <vtkChartXYZ.h>
+#include <vtkColorLegend.h>
+#include <vtkColorTransferFunction.h>
+#include <vtkContextScene.h>
+#include <vtkContextView.h>
+#include <vtkContourFilter.h>
+#include <vtkDoubleArray.h>
+#include <vtkFloatArray.h>
+#include <vtkImageData.h>
+#include <vtkNew.h>
+#include <vtkPNGWriter.h>
+#include <vtkPen.h>
+#include <vtkPlot.h>
+#include <vtkPlotLine.h>
+#include <vtkPlotPoints.h>
+#include <vtkPlotSurface.h>
+#include <vtkPointData.h>
+#include <vtkPolyData.h>
+#include <vtkRenderWindow.h>
+#include <vtkRenderer.h>
+#include <vtkStringArray.h>
+#include <vtkStripper.h>
+#include <vtkTable.h>
+#include <vtkTextProperty.h>
+#include <vtkWindowToImageFilter.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+// The object factories behind the charts: OpenGL context, 2D context device, fonts (a static library
+// does not run VTK's automatic module initialisation).
+VTK_MODULE_INIT(vtkRenderingOpenGL2);
+VTK_MODULE_INIT(vtkRenderingContextOpenGL2);
+VTK_MODULE_INIT(vtkRenderingFreeType);
+VTK_MODULE_INIT(vtkInteractionStyle);
+
+namespace skipseg::programs::study {
+namespace {
+
+struct Picture {
+  int width = 0, height = 0;
+  std::vector<unsigned char> rgb;  ///< rows bottom-up, as VTK gives them
+};
+
+// Renders whatever `fill` puts into the view's scene into an RGB picture.
+Picture renderView(int width, int height, const std::function<void(vtkContextView&)>& fill) {
+  vtkNew<vtkContextView> view;
+  view->GetRenderer()->SetBackground(1.0, 1.0, 1.0);
+  view->GetRenderWindow()->SetOffScreenRendering(1);
+  view->GetRenderWindow()->SetSize(width, height);
+  fill(*view);
+  view->GetRenderWindow()->Render();
+  vtkNew<vtkWindowToImageFilter> capture;
+  capture->SetInput(view->GetRenderWindow());
+  capture->SetInputBufferTypeToRGB();
+  capture->ReadFrontBufferOff();
+  capture->Update();
+  Picture picture;
+  picture.width = width;
+  picture.height = height;
+  const auto* pixels = static_cast<const unsigned char*>(capture->GetOutput()->GetScalarPointer());
+  picture.rgb.assign(pixels, pixels + static_cast<std::size_t>(width) * height * 3);
+  view->GetRenderWindow()->Finalize();
+  return picture;
+}
+
+void writePanels(const std::vector<Picture>& panels, const std::string& path) {
+  if (panels.empty()) {
+    throw usageError("a figure needs at least one panel: " + path);
+  }
+  int width = 0;
+  const int height = panels.front().height;
+  for (const auto& panel : panels) {
+    width += panel.width;
+  }
+  vtkNew<vtkImageData> image;
+  image->SetDimensions(width, height, 1);
+  image->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
+  auto* target = static_cast<unsigned char*>(image->GetScalarPointer());
+  int left = 0;
+  for (const auto& panel : panels) {
+    for (int y = 0; y < height; ++y) {
+      std::copy_n(panel.rgb.data() + static_cast<std::size_t>(y) * panel.width * 3, panel.width * 3,
+                  target + (static_cast<std::size_t>(y) * width + left) * 3);
+    }
+    left += panel.width;
+  }
+  AtomicOutput output(path);
+  vtkNew<vtkPNGWriter> writer;
+  writer->SetInputData(image);
+  writer->SetFileName(output.temporaryPath().c_str());
+  writer->Write();
+  if (writer->GetErrorCode() != 0) {
+    throw outputFailed(path, "cannot write the PNG");
+  }
+  output.commit();
+}
+
+void styleAxis(vtkAxis* axis, const std::string& title) {
+  axis->SetTitle(title);
+  axis->GetTitleProperties()->SetFontSize(14);
+  axis->GetLabelProperties()->SetFontSize(12);
+}
+
+void styleTitle(vtkChart* chart, const std::string& title) {
+  chart->SetTitle(title);
+  chart->GetTitleProperties()->SetFontSize(15);
+  chart->GetTitleProperties()->BoldOn();
+}
+
+vtkSmartPointer<vtkColorTransferFunction> viridisLike(double low, double high) {
+  // Dark blue (low loss) through green to yellow (high loss): readable in grey as well.
+  auto function = vtkSmartPointer<vtkColorTransferFunction>::New();
+  const double stops[5][3] = {
+      {0.27, 0.00, 0.33}, {0.23, 0.32, 0.55}, {0.13, 0.57, 0.55}, {0.37, 0.79, 0.38}, {0.99, 0.91, 0.14}};
+  for (int s = 0; s < 5; ++s) {
+    function->AddRGBPoint(low + (high - low) * s / 4.0, stops[s][0], stops[s][1], stops[s][2]);
+  }
+  function->ClampingOn();
+  return function;
+}
+
+}  // namespace
+
+Colour paletteColour(std::size_t index) {
+  static const Colour palette[] = {{{31, 119, 180}},  {{255, 127, 14}}, {{44, 160, 44}},   {{214, 39, 40}},
+                                   {{148, 103, 189}}, {{140, 86, 75}},  {{227, 119, 194}}, {{127, 127, 127}},
+                                   {{188, 189, 34}},  {{23, 190, 207}}};
+  return palette[index % 10];
+}
+
+void writeLineCharts(const std::vector<LineChart>& panels, const std::string& path, int panelWidth, int height) {
+  render::VirtualDisplay display;
+  std::vector<Picture> pictures;
+  for (const auto& panel : panels) {
+    pictures.push_back(renderView(panelWidth, height, [&](vtkContextView& view) {
+      vtkNew<vtkChartXY> chart;
+      view.GetScene()->AddItem(chart);
+      styleTitle(chart, panel.title);
+      styleAxis(chart->GetAxis(vtkAxis::BOTTOM), panel.xTitle);
+      styleAxis(chart->GetAxis(vtkAxis::LEFT), panel.yTitle);
+      chart->SetShowLegend(true);
+      chart->GetLegend()->SetHorizontalAlignment(vtkChartLegend::RIGHT);
+      chart->GetLegend()->SetVerticalAlignment(vtkChartLegend::TOP);
+      chart->GetLegend()->GetLabelProperties()->SetFontSize(11);
+      for (const auto& series : panel.series) {
+        vtkNew<vtkTable> table;
+        vtkNew<vtkDoubleArray> x, y;
+        x->SetName("x");
+        y->SetName(series.name.c_str());
+        table->AddColumn(x);
+        table->AddColumn(y);
+        table->SetNumberOfRows(static_cast<vtkIdType>(series.x.size()));
+        for (std::size_t i = 0; i < series.x.size(); ++i) {
+          table->SetValue(static_cast<vtkIdType>(i), 0, series.x[i]);
+          table->SetValue(static_cast<vtkIdType>(i), 1, series.y[i]);
+        }
+        auto* plot =
+            vtkPlotPoints::SafeDownCast(chart->AddPlot(series.markersOnly ? vtkChart::POINTS : vtkChart::LINE));
+        plot->SetInputData(table, 0, 1);
+        plot->SetColor(series.colour[0], series.colour[1], series.colour[2], 255);
+        plot->SetWidth(2.0);
+        if (series.dashed) {
+          plot->GetPen()->SetLineType(vtkPen::DASH_LINE);
+        }
+        plot->SetMarkerStyle(series.markers || series.markersOnly ? vtkPlotPoints::CIRCLE : vtkPlotPoints::NONE);
+        plot->SetMarkerSize(series.markersOnly ? 10.0F : 6.0F);
+      }
+      if (!panel.xLabels.empty()) {
+        vtkNew<vtkDoubleArray> positions;
+        vtkNew<vtkStringArray> names;
+        for (std::size_t i = 0; i < panel.xLabels.size(); ++i) {
+          positions->InsertNextValue(static_cast<double>(i + 1));
+          names->InsertNextValue(panel.xLabels[i]);
+        }
+        auto* axis = chart->GetAxis(vtkAxis::BOTTOM);
+        axis->SetCustomTickPositions(positions, names);
+        axis->SetBehavior(vtkAxis::FIXED);
+        axis->SetRange(0.5, static_cast<double>(panel.xLabels.size()) + 0.5);
+        axis->GetLabelProperties()->SetOrientation(20);
+      }
+      if (std::isfinite(panel.yMin) && std::isfinite(panel.yMax)) {
+        chart->GetAxis(vtkAxis::LEFT)->SetBehavior(vtkAxis::FIXED);
+        chart->GetAxis(vtkAxis::LEFT)->SetRange(panel.yMin, panel.yMax);
+      }
+    }));
+  }
+  writePanels(pictures, path);
+}
+
+namespace {
+
+vtkSmartPointer<vtkImageData> gridImage(const ScalarGrid& grid, double low, double high) {
+  const int n = static_cast<int>(grid.coordinates.size());
+  auto image = vtkSmartPointer<vtkImageData>::New();
+  image->SetDimensions(n, n, 1);
+  const double step = n > 1 ? grid.coordinates[1] - grid.coordinates[0] : 1.0;
+  image->SetOrigin(grid.coordinates.front(), grid.coordinates.front(), 0);
+  image->SetSpacing(step, step, 1);
+  image->AllocateScalars(VTK_DOUBLE, 1);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < n; ++j) {
+      image->SetScalarComponentFromDouble(i, j, 0, 0, std::clamp(grid.values[i][j], low, high));
+    }
+  }
+  return image;
+}
+
+}  // namespace
+
+void writeContourMaps(const std::vector<ScalarGrid>& panels, double low, double high, const std::vector<double>& levels,
+                      const std::string& path, int panelWidth, int height) {
+  render::VirtualDisplay display;
+  std::vector<Picture> pictures;
+  for (const auto& panel : panels) {
+    pictures.push_back(renderView(panelWidth, height, [&](vtkContextView& view) {
+      vtkNew<vtkChartHistogram2D> chart;
+      view.GetScene()->AddItem(chart);
+      styleTitle(chart, panel.title);
+      styleAxis(chart->GetAxis(vtkAxis::BOTTOM), panel.xTitle);
+      styleAxis(chart->GetAxis(vtkAxis::LEFT), panel.yTitle);
+      const auto image = gridImage(panel, low, high);
+      chart->SetInputData(image);
+      chart->SetTransferFunction(viridisLike(low, high));
+      if (auto* legend = vtkColorLegend::SafeDownCast(chart->GetLegend())) {
+        legend->SetTitle(panel.valueTitle);
+      }
+      // Iso-lines: contour the grid, join the segments into polylines, one line plot each.
+      vtkNew<vtkContourFilter> contour;
+      contour->SetInputData(image);
+      for (std::size_t l = 0; l < levels.size(); ++l) {
+        contour->SetValue(static_cast<int>(l), levels[l]);
+      }
+      vtkNew<vtkStripper> stripper;
+      stripper->SetInputConnection(contour->GetOutputPort());
+      stripper->Update();
+      vtkPolyData* lines = stripper->GetOutput();
+      vtkCellArray* cells = lines->GetLines();
+      cells->InitTraversal();
+      vtkIdType count = 0;
+      const vtkIdType* ids = nullptr;
+      while (cells->GetNextCell(count, ids) != 0) {
+        vtkNew<vtkTable> table;
+        vtkNew<vtkDoubleArray> x, y;
+        x->SetName("x");
+        y->SetName("y");
+        table->AddColumn(x);
+        table->AddColumn(y);
+        table->SetNumberOfRows(count);
+        for (vtkIdType k = 0; k < count; ++k) {
+          double point[3];
+          lines->GetPoint(ids[k], point);
+          table->SetValue(k, 0, point[0]);
+          table->SetValue(k, 1, point[1]);
+        }
+        auto* line = chart->AddPlot(vtkChart::LINE);
+        line->SetInputData(table, 0, 1);
+        line->SetColor(255, 255, 255, 200);
+        line->SetWidth(1.0);
+        if (auto* plotLine = vtkPlotLine::SafeDownCast(line)) {
+          plotLine->SetMarkerStyle(vtkPlotPoints::NONE);
+        }
+      }
+    }));
+  }
+  writePanels(pictures, path);
+}
+
+void writeSurfaces(const std::vector<ScalarGrid>& panels, double low, double high, const std::string& path,
+                   int panelWidth, int height) {
+  render::VirtualDisplay display;
+  std::vector<Picture> pictures;
+  for (const auto& panel : panels) {
+    pictures.push_back(renderView(panelWidth, height, [&](vtkContextView& view) {
+      vtkNew<vtkChartXYZ> chart;
+      chart->SetGeometry(
+          vtkRectf(70.0F, 60.0F, static_cast<float>(panelWidth) - 150.0F, static_cast<float>(height) - 140.0F));
+      view.GetScene()->AddItem(chart);
+      const int n = static_cast<int>(panel.coordinates.size());
+      vtkNew<vtkTable> table;
+      for (int i = 0; i < n; ++i) {
+        vtkNew<vtkFloatArray> column;
+        column->SetName(std::to_string(i).c_str());
+        column->SetNumberOfValues(n);
+        table->AddColumn(column);
+      }
+      table->SetNumberOfRows(n);
+      // vtkPlotSurface: column index along x, row index along y.
+      for (int i = 0; i < n; ++i) {
+        for (int j = 0; j < n; ++j) {
+          table->SetValue(j, i, std::clamp(panel.values[i][j], low, high));
+        }
+      }
+      vtkNew<vtkPlotSurface> surface;
+      surface->SetXRange(static_cast<float>(panel.coordinates.front()), static_cast<float>(panel.coordinates.back()));
+      surface->SetYRange(static_cast<float>(panel.coordinates.front()), static_cast<float>(panel.coordinates.back()));
+      surface->SetInputData(table);
+      chart->AddPlot(surface);
+      chart->SetXAxisLabel(panel.xTitle);
+      chart->SetYAxisLabel(panel.yTitle);
+      chart->SetZAxisLabel(panel.valueTitle);
+      chart->SetDecorateAxes(true);
+      chart->SetAroundX(true);
+      chart->SetAngle(55);
+      chart->SetGeometry(
+          vtkRectf(70.0F, 60.0F, static_cast<float>(panelWidth) - 150.0F, static_cast<float>(height) - 140.0F));
+      vtkNew<vtkChartXY> titleHolder;  // a chart with nothing but the panel's title above the surface
+      titleHolder->SetTitle(panel.title);
+      titleHolder->GetTitleProperties()->SetFontSize(15);
+      titleHolder->GetTitleProperties()->BoldOn();
+      titleHolder->GetAxis(vtkAxis::BOTTOM)->SetVisible(false);
+      titleHolder->GetAxis(vtkAxis::LEFT)->SetVisible(false);
+      view.GetScene()->AddItem(titleHolder);
+    }));
+  }
+  writePanels(pictures, path);
+}
+
+}  // namespace skipseg::programs::study
