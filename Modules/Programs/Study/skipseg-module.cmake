@@ -3,5 +3,5 @@ skipseg_module(SkipSegProgramStudy
   DEPENDS SkipSegCommandLine
   PRIVATE_DEPENDS SkipSegStudy SkipSegTraining SkipSegInference SkipSegModelIO SkipSegRender SkipSegImageIO
     SkipSegPlanning SkipSegSegmentation SkipSegEvaluation SkipSegProgramPlan SkipSegProgramTrain
-  TEST_DEPENDS SkipSegProgramPlan SkipSegProgramTrain  # tiny trained models to explain
+  TEST_DEPENDS SkipSegProgramPlan SkipSegProgramTrain SkipSegImageIO  # tiny trained models; reading slabs
   PRIVATE_EXTERNAL Torch VTK Log)

@@ -65,10 +65,6 @@ double trainingSeconds(const std::string& folder) {
   return seconds;
 }
 
-Json numberOrNull(double value) {
-  return std::isfinite(value) ? Json(value) : Json(nullptr);
-}
-
 std::string csvField(const Json& value) {
   if (value.is_null()) {
     return "";
@@ -176,6 +172,7 @@ int runAblate(const AblateOptions& options) {
                         {"epochs", options.epochs},
                         {"iterations", options.iterations},
                         {"batch_size", options.batchSize},
+                        {"optimizer", options.optimizer},
                         {"seed", options.seed}};
     if (fs::exists(resultPath)) {
       Json done = readJsonFile(resultPath);
@@ -205,6 +202,8 @@ int runAblate(const AblateOptions& options) {
                                          std::to_string(options.iterations),
                                          "--batch-size",
                                          std::to_string(options.batchSize),
+                                         "--optimizer",
+                                         options.optimizer,
                                          "--seed",
                                          std::to_string(options.seed),
                                          "--torch-threads",

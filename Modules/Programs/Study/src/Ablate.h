@@ -17,8 +17,9 @@ struct AblateOptions {
   std::string fold = "0";
   int folds = 5;
   int epochs = 1;
-  int iterations = 50;  ///< per epoch: the budget is epochs x iterations batches for every variant
-  int batchSize = 0;    ///< 0: the plans'
+  int iterations = 50;            ///< per epoch: the budget is epochs x iterations batches for every variant
+  int batchSize = 0;              ///< 0: the plans'
+  std::string optimizer = "sgd";  ///< skipseg-train's --optimizer (sgd or adamw), the same for every variant
   std::uint64_t seed = 0;
   int torchThreads = 0;
 };

@@ -18,6 +18,10 @@ namespace fs = std::filesystem;
 
 namespace skipseg::programs::study {
 
+Json numberOrNull(double value) {
+  return std::isfinite(value) ? Json(value) : Json(nullptr);
+}
+
 HeldOutEvaluation evaluateHeldOut(const std::string& modelPath, const Json& plans, const std::string& plansPath,
                                   const std::string& fold, const std::string& predictionsFolder, int threads) {
   const auto dataset = planning::Dataset::fromJson(plans.at("dataset"), plansPath);
@@ -71,8 +75,8 @@ HeldOutEvaluation evaluateHeldOut(const std::string& modelPath, const Json& plan
     const auto diceFigures = evaluation::summarize(dice[label.id]);
     const auto hdFigures = evaluation::summarize(finite);
     result.perLabel[label.name] = {{"id", label.id},
-                                   {"dice", evaluation::jsonNumber(diceFigures.mean)},
-                                   {"hd95_mm", evaluation::jsonNumber(hdFigures.mean)},
+                                   {"dice", numberOrNull(diceFigures.mean)},
+                                   {"hd95_mm", numberOrNull(hdFigures.mean)},
                                    {"hd95_infinite_cases", infinite},
                                    {"cases", diceFigures.count}};
     if (diceFigures.count > 0) {

@@ -17,6 +17,10 @@ struct HeldOutEvaluation {
   std::vector<std::string> cases;
 };
 
+/// JSON null where a figure does not exist (no case had the label, or every HD95 was infinite): the
+/// table and the chart read numbers or nothing.
+Json numberOrNull(double value);
+
 /// `plans`: skipseg-plan's file (its dataset and folds); `fold`: the fold whose validation cases are held
 /// out; predictions go to `predictionsFolder`/CASE.nii.gz.
 HeldOutEvaluation evaluateHeldOut(const std::string& modelPath, const Json& plans, const std::string& plansPath,

@@ -2,6 +2,7 @@
 
 #include "StudyPlots.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/core/Interrupt.h"
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/inference/SlidingWindow.h"
@@ -83,6 +84,7 @@ TrainedModel loadTrained(const std::string& folder, const std::string& cacheOver
 // Mean Dice over the foreground classes of the held-out cases, through the sliding window that
 // skipseg-train's final validation and skipseg-segment use.
 double heldOutDice(TrainedModel& model) {
+  throwIfInterrupted();  // a safe point per lesion: SIGINT/SIGTERM stop here, outputs rolled back
   inference::SlidingWindowOptions window;
   window.patchSize.assign(model.description.patchSize.begin(), model.description.patchSize.end());
   const inference::Network forward = [&](const at::Tensor& batch) { return model.network->forward(batch); };
@@ -131,6 +133,7 @@ std::vector<std::string> landscape(std::vector<TrainedModel>& models, const Expl
     // One fixed batch of training patches (seeded), the same for every grid point.
     const auto batch = sampler.sample(training::batchSeed(options.seed, 2, 0, 0));
     const auto loss = [&] {
+      throwIfInterrupted();  // a safe point per grid point: SIGINT/SIGTERM stop here, outputs rolled back
       at::NoGradGuard noGradients;
       return training::diceCrossEntropyLoss(model.network->forward(batch.image), batch.target).item<double>();
     };
@@ -169,9 +172,7 @@ std::vector<std::string> landscape(std::vector<TrainedModel>& models, const Expl
   writeJsonFile(jsonPath, json);
   const auto contours = outputPath(options, "landscape_contours.png");
   writeContourMaps(grids, low, high, levels, contours);
-  const auto surfaces = outputPath(options, "landscape_surface.png");
-  writeSurfaces(grids, low, high, surfaces);
-  return {jsonPath, contours, surfaces};
+  return {jsonPath, contours};
 }
 
 std::vector<std::string> lesion(std::vector<TrainedModel>& models, const ExplainOptions& options) {
@@ -241,7 +242,7 @@ std::vector<std::string> gradients(const ExplainOptions& options) {
       "through a random patch; autocorrelation r(lag) = mean cosine between the gradients lag steps apart; "
       "networks at initialisation, no long skips";
   LineChart byLag{"Gradient autocorrelation at initialisation", "lag (steps along the line)", "r(lag)", {}, -0.2, 1.0};
-  LineChart byDepth{"Correlation of neighbouring gradients", "depth (convolutions)", "r(1)", {}, -0.2, 1.0};
+  LineChart byDepth{"Correlation of neighbouring gradients", "depth (convolutions, log scale)", "r(1)", {}, -0.2, 1.0};
   Series plainDepth{"plain", {}, {}, paletteColour(3), false, true};
   Series residualDepth{"residual", {}, {}, paletteColour(0), false, true};
   std::size_t depthIndex = 0;
@@ -252,7 +253,8 @@ std::vector<std::string> gradients(const ExplainOptions& options) {
     // One colour per depth; plain solid, residual dashed.
     const auto position = std::find(options.depths.begin(), options.depths.end(), curve.depth);
     depthIndex = static_cast<std::size_t>(position - options.depths.begin());
-    Series series{curve.kind + " " + std::to_string(curve.depth), {}, {}, paletteColour(depthIndex), !plain, false};
+    Series series{
+        curve.kind + ", depth " + std::to_string(curve.depth), {}, {}, paletteColour(depthIndex), !plain, false};
     for (std::size_t lag = 0; lag < curve.autocorrelation.size(); ++lag) {
       series.x.push_back(static_cast<double>(lag));
       series.y.push_back(curve.autocorrelation[lag]);
@@ -260,6 +262,7 @@ std::vector<std::string> gradients(const ExplainOptions& options) {
     byLag.series.push_back(series);
   }
   byDepth.series = {plainDepth, residualDepth};
+  byDepth.xLog = true;
   const auto jsonPath = outputPath(options, "gradients.json");
   writeJsonFile(jsonPath, json);
   const auto picture = outputPath(options, "gradients.png");

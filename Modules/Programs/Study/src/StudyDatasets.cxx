@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <random>
@@ -142,13 +143,30 @@ void writeSlabDataset(const std::string& folder, const SlabOptions& options) {
   if (!geometry.sameGrid(geometryOf(*labels))) {
     throw badInput(options.labels, "does not lie on the grid of " + options.image);
   }
-  prepareFolders(folder);
-  const std::size_t depth = geometry.size[2];
-  const auto heldOutSlices = static_cast<std::size_t>(std::lround(depth * options.heldOutFraction));
-  const std::size_t split = depth - heldOutSlices;
   const std::size_t plane = geometry.size[0] * geometry.size[1];
+  // Only the slices where a kept structure appears: slabs of empty slices would teach little and
+  // could hold out nothing to score.
+  std::size_t low = geometry.size[2], high = 0;
+  for (std::size_t k = 0; k < geometry.size[2]; ++k) {
+    const LabelValue* slice = labels->GetBufferPointer() + k * plane;
+    for (std::size_t v = 0; v < plane; ++v) {
+      if (std::find(options.keptLabels.begin(), options.keptLabels.end(), slice[v]) != options.keptLabels.end()) {
+        low = std::min(low, k);
+        high = std::max(high, k);
+        break;
+      }
+    }
+  }
+  if (low > high) {
+    throw badInput(options.labels, "holds none of the labels to keep");
+  }
+  prepareFolders(folder);
+  const std::size_t depth = high - low + 1;
+  const auto heldOutSlices =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(depth * options.heldOutFraction)));
+  const std::size_t split = low + depth - heldOutSlices;
   for (const bool heldOut : {false, true}) {
-    const std::size_t first = heldOut ? split : 0, count = heldOut ? heldOutSlices : split;
+    const std::size_t first = heldOut ? split : low, count = heldOut ? heldOutSlices : split - low;
     ImageGeometry slab = geometry;
     slab.size[2] = count;
     slab.origin = geometry.indexToPhysical({0.0, 0.0, static_cast<double>(first)});
@@ -173,7 +191,8 @@ void writeSlabDataset(const std::string& folder, const SlabOptions& options) {
     for (std::size_t l = 0; l < options.names.size(); ++l) {
       counts += (counts.empty() ? "" : ", ") + options.names[l] + " " + std::to_string(voxelsPerLabel[l]);
     }
-    spdlog::info("{}: slices {}..{} of {}, voxels per label: {}", id, first, first + count - 1, depth, counts);
+    spdlog::info("{}: slices {}..{} of {}, voxels per label: {}", id, first, first + count - 1, geometry.size[2],
+                 counts);
   }
   writeDatasetJson(folder, "CT", options.names, 2,
                    {{"kind", "ct-slabs"},

@@ -28,8 +28,9 @@ struct SlabOptions {
   double heldOutFraction = 0.35;   ///< the slices at the top of the k axis go to the held-out slab
 };
 
-/// Two cases cut from one scan along its third voxel axis: "slab_train" (the lower slices) and
-/// "slab_heldout" (the upper ones), each with its label map, world positions kept.
+/// Two cases cut from one scan along its third voxel axis, within the slices where a kept label
+/// appears: "slab_train" (the lower slices) and "slab_heldout" (the upper heldOutFraction of them),
+/// each with its label map, world positions kept.
 void writeSlabDataset(const std::string& folder, const SlabOptions& options);
 
 }  // namespace skipseg::programs::study

@@ -10,14 +10,12 @@
 #include <vtkChartHistogram2D.h>
 #include <vtkChartLegend.h>
 #include <vtkChartXY.h>
-#include <vtkChartXYZ.h>
 #include <vtkColorLegend.h>
 #include <vtkColorTransferFunction.h>
 #include <vtkContextScene.h>
 #include <vtkContextView.h>
 #include <vtkContourFilter.h>
 #include <vtkDoubleArray.h>
-#include <vtkFloatArray.h>
 #include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkPNGWriter.h>
@@ -25,7 +23,6 @@
 #include <vtkPlot.h>
 #include <vtkPlotLine.h>
 #include <vtkPlotPoints.h>
-#include <vtkPlotSurface.h>
 #include <vtkPointData.h>
 #include <vtkPolyData.h>
 #include <vtkRenderWindow.h>
@@ -179,6 +176,9 @@ void writeLineCharts(const std::vector<LineChart>& panels, const std::string& pa
         plot->SetMarkerStyle(series.markers || series.markersOnly ? vtkPlotPoints::CIRCLE : vtkPlotPoints::NONE);
         plot->SetMarkerSize(series.markersOnly ? 10.0F : 6.0F);
       }
+      if (panel.xLog) {
+        chart->GetAxis(vtkAxis::BOTTOM)->SetLogScale(true);
+      }
       if (!panel.xLabels.empty()) {
         vtkNew<vtkDoubleArray> positions;
         vtkNew<vtkStringArray> names;
@@ -203,12 +203,15 @@ void writeLineCharts(const std::vector<LineChart>& panels, const std::string& pa
 
 namespace {
 
-vtkSmartPointer<vtkImageData> gridImage(const ScalarGrid& grid, double low, double high) {
+// `cellCentred`: the heat map draws pixel i from origin + i * step, so its origin moves half a step
+// down for the pixels to sit centred on the grid points; contours need the points themselves.
+vtkSmartPointer<vtkImageData> gridImage(const ScalarGrid& grid, double low, double high, bool cellCentred) {
   const int n = static_cast<int>(grid.coordinates.size());
   auto image = vtkSmartPointer<vtkImageData>::New();
   image->SetDimensions(n, n, 1);
   const double step = n > 1 ? grid.coordinates[1] - grid.coordinates[0] : 1.0;
-  image->SetOrigin(grid.coordinates.front(), grid.coordinates.front(), 0);
+  const double origin = grid.coordinates.front() - (cellCentred ? step / 2 : 0.0);
+  image->SetOrigin(origin, origin, 0);
   image->SetSpacing(step, step, 1);
   image->AllocateScalars(VTK_DOUBLE, 1);
   for (int i = 0; i < n; ++i) {
@@ -232,15 +235,20 @@ void writeContourMaps(const std::vector<ScalarGrid>& panels, double low, double 
       styleTitle(chart, panel.title);
       styleAxis(chart->GetAxis(vtkAxis::BOTTOM), panel.xTitle);
       styleAxis(chart->GetAxis(vtkAxis::LEFT), panel.yTitle);
-      const auto image = gridImage(panel, low, high);
+      const auto image = gridImage(panel, low, high, true);
       chart->SetInputData(image);
+      const double half = (panel.coordinates[1] - panel.coordinates[0]) / 2;
+      for (const int side : {vtkAxis::BOTTOM, vtkAxis::LEFT}) {
+        chart->GetAxis(side)->SetBehavior(vtkAxis::FIXED);
+        chart->GetAxis(side)->SetRange(panel.coordinates.front() - half, panel.coordinates.back() + half);
+      }
       chart->SetTransferFunction(viridisLike(low, high));
       if (auto* legend = vtkColorLegend::SafeDownCast(chart->GetLegend())) {
         legend->SetTitle(panel.valueTitle);
       }
       // Iso-lines: contour the grid, join the segments into polylines, one line plot each.
       vtkNew<vtkContourFilter> contour;
-      contour->SetInputData(image);
+      contour->SetInputData(gridImage(panel, low, high, false));
       for (std::size_t l = 0; l < levels.size(); ++l) {
         contour->SetValue(static_cast<int>(l), levels[l]);
       }
@@ -274,56 +282,6 @@ void writeContourMaps(const std::vector<ScalarGrid>& panels, double low, double 
           plotLine->SetMarkerStyle(vtkPlotPoints::NONE);
         }
       }
-    }));
-  }
-  writePanels(pictures, path);
-}
-
-void writeSurfaces(const std::vector<ScalarGrid>& panels, double low, double high, const std::string& path,
-                   int panelWidth, int height) {
-  render::VirtualDisplay display;
-  std::vector<Picture> pictures;
-  for (const auto& panel : panels) {
-    pictures.push_back(renderView(panelWidth, height, [&](vtkContextView& view) {
-      vtkNew<vtkChartXYZ> chart;
-      chart->SetGeometry(
-          vtkRectf(70.0F, 60.0F, static_cast<float>(panelWidth) - 150.0F, static_cast<float>(height) - 140.0F));
-      view.GetScene()->AddItem(chart);
-      const int n = static_cast<int>(panel.coordinates.size());
-      vtkNew<vtkTable> table;
-      for (int i = 0; i < n; ++i) {
-        vtkNew<vtkFloatArray> column;
-        column->SetName(std::to_string(i).c_str());
-        column->SetNumberOfValues(n);
-        table->AddColumn(column);
-      }
-      table->SetNumberOfRows(n);
-      // vtkPlotSurface: column index along x, row index along y.
-      for (int i = 0; i < n; ++i) {
-        for (int j = 0; j < n; ++j) {
-          table->SetValue(j, i, std::clamp(panel.values[i][j], low, high));
-        }
-      }
-      vtkNew<vtkPlotSurface> surface;
-      surface->SetXRange(static_cast<float>(panel.coordinates.front()), static_cast<float>(panel.coordinates.back()));
-      surface->SetYRange(static_cast<float>(panel.coordinates.front()), static_cast<float>(panel.coordinates.back()));
-      surface->SetInputData(table);
-      chart->AddPlot(surface);
-      chart->SetXAxisLabel(panel.xTitle);
-      chart->SetYAxisLabel(panel.yTitle);
-      chart->SetZAxisLabel(panel.valueTitle);
-      chart->SetDecorateAxes(true);
-      chart->SetAroundX(true);
-      chart->SetAngle(55);
-      chart->SetGeometry(
-          vtkRectf(70.0F, 60.0F, static_cast<float>(panelWidth) - 150.0F, static_cast<float>(height) - 140.0F));
-      vtkNew<vtkChartXY> titleHolder;  // a chart with nothing but the panel's title above the surface
-      titleHolder->SetTitle(panel.title);
-      titleHolder->GetTitleProperties()->SetFontSize(15);
-      titleHolder->GetTitleProperties()->BoldOn();
-      titleHolder->GetAxis(vtkAxis::BOTTOM)->SetVisible(false);
-      titleHolder->GetAxis(vtkAxis::LEFT)->SetVisible(false);
-      view.GetScene()->AddItem(titleHolder);
     }));
   }
   writePanels(pictures, path);

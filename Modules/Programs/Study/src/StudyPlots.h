@@ -29,6 +29,7 @@ struct LineChart {
   double yMin = std::numeric_limits<double>::quiet_NaN();  ///< NaN: fitted to the data
   double yMax = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::string> xLabels;  ///< when given: tick i + 1 is labelled xLabels[i] (categories)
+  bool xLog = false;                 ///< logarithmic x axis
 };
 
 /// Line charts side by side, each panelWidth x height pixels; written atomically.
@@ -45,9 +46,5 @@ struct ScalarGrid {
 /// clamped), side by side.
 void writeContourMaps(const std::vector<ScalarGrid>& panels, double low, double high, const std::vector<double>& levels,
                       const std::string& path, int panelWidth = 520, int height = 460);
-
-/// The same grids as 3D surfaces (height and colour = value), side by side, one z range.
-void writeSurfaces(const std::vector<ScalarGrid>& panels, double low, double high, const std::string& path,
-                   int panelWidth = 520, int height = 460);
 
 }  // namespace skipseg::programs::study

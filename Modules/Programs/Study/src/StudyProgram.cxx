@@ -87,6 +87,7 @@ int ablate(const cli::ParsedOptions& options) {
   ablate.epochs = static_cast<int>(options.integer("epochs"));
   ablate.iterations = static_cast<int>(options.integer("iterations"));
   ablate.batchSize = static_cast<int>(options.integer("batch-size"));
+  ablate.optimizer = options.string("optimizer");
   ablate.seed = static_cast<std::uint64_t>(options.integer("seed"));
   ablate.torchThreads = static_cast<int>(options.integer("torch-threads"));
   setThreads(options);
@@ -129,7 +130,7 @@ cli::ProgramDescription studyProgramDescription() {
       "Asks the skip-connection survey's questions of your own data. `explain TRAINED [--compare OTHER]` runs the "
       "explanatory experiments on folders written by skipseg-train and writes JSON with the numbers and PNG "
       "figures into OUTPUT: landscape (loss on a filter-normalised random plane through the trained weights, "
-      "Li et al. 2018: landscape.json, landscape_contours.png, landscape_surface.png), lesion (Dice on the held-out "
+      "Li et al. 2018: landscape.json, landscape_contours.png), lesion (Dice on the held-out "
       "cases with each block deleted, then k random blocks, Veit et al. 2016: lesion.json, lesion.png) and "
       "gradients (autocorrelation of input gradients along a line for plain and residual networks of growing "
       "depth at initialisation, Balduzzi et al. 2017: gradients.json, gradients.png; needs no trained model). "
@@ -194,6 +195,10 @@ cli::ProgramDescription studyProgramDescription() {
   description.add("epochs", cli::ParameterKind::Integer, "ablate: epochs per variant.").defaultValue = "1";
   description.add("iterations", cli::ParameterKind::Integer, "ablate: training batches per epoch.").defaultValue = "50";
   description.add("batch-size", cli::ParameterKind::Integer, "ablate: batch size (0: the plans').").defaultValue = "0";
+  auto& optimizer = description.add("optimizer", cli::ParameterKind::Enumeration,
+                                    "ablate: skipseg-train's optimizer for every variant, sgd or adamw.");
+  optimizer.choices = {"sgd", "adamw"};
+  optimizer.defaultValue = "sgd";
   description.add("cases", cli::ParameterKind::Integer, "make-dataset shapes: cases (stacks of slices).").defaultValue =
       "5";
   description.add("slices", cli::ParameterKind::Integer, "make-dataset shapes: 64x64 images per case.").defaultValue =
