@@ -1,7 +1,7 @@
 #include "StudyPlots.h"
 
-#include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
+#include "skipseg/render/SliceMosaic.h"
 #include "skipseg/render/VirtualDisplay.h"
 
 #include <vtkAutoInit.h>
@@ -18,7 +18,6 @@
 #include <vtkDoubleArray.h>
 #include <vtkImageData.h>
 #include <vtkNew.h>
-#include <vtkPNGWriter.h>
 #include <vtkPen.h>
 #include <vtkPlot.h>
 #include <vtkPlotLine.h>
@@ -78,32 +77,21 @@ void writePanels(const std::vector<Picture>& panels, const std::string& path) {
   if (panels.empty()) {
     throw usageError("a figure needs at least one panel: " + path);
   }
-  int width = 0;
-  const int height = panels.front().height;
+  render::RgbPicture figure;
+  figure.height = panels.front().height;
   for (const auto& panel : panels) {
-    width += panel.width;
+    figure.width += panel.width;
   }
-  vtkNew<vtkImageData> image;
-  image->SetDimensions(width, height, 1);
-  image->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
-  auto* target = static_cast<unsigned char*>(image->GetScalarPointer());
+  figure.pixels.resize(static_cast<std::size_t>(figure.width) * figure.height * 3);
   int left = 0;
   for (const auto& panel : panels) {
-    for (int y = 0; y < height; ++y) {
-      std::copy_n(panel.rgb.data() + static_cast<std::size_t>(y) * panel.width * 3, panel.width * 3,
-                  target + (static_cast<std::size_t>(y) * width + left) * 3);
+    for (int y = 0; y < figure.height; ++y) {  // VTK's rows run bottom-up, the picture's top-down
+      std::copy_n(panel.rgb.data() + static_cast<std::size_t>(figure.height - 1 - y) * panel.width * 3, panel.width * 3,
+                  figure.pixels.data() + (static_cast<std::size_t>(y) * figure.width + left) * 3);
     }
     left += panel.width;
   }
-  AtomicOutput output(path);
-  vtkNew<vtkPNGWriter> writer;
-  writer->SetInputData(image);
-  writer->SetFileName(output.temporaryPath().c_str());
-  writer->Write();
-  if (writer->GetErrorCode() != 0) {
-    throw outputFailed(path, "cannot write the PNG");
-  }
-  output.commit();
+  render::writePng(figure, path);
 }
 
 void styleAxis(vtkAxis* axis, const std::string& title) {
