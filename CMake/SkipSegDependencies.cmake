@@ -33,12 +33,17 @@ if(NOT SKIPSEG_TORCH_ONLY)
   target_link_libraries(skipseg_external_ITK INTERFACE ${ITK_LIBRARIES})
   target_include_directories(skipseg_external_ITK SYSTEM INTERFACE ${ITK_INCLUDE_DIRS})
 
-  find_package(VTK 9.1 REQUIRED COMPONENTS
-    CommonCore CommonDataModel CommonExecutionModel FiltersCore FiltersGeneral FiltersModeling
-    ImagingCore IOGeometry IOXML IOImage RenderingCore RenderingOpenGL2 RenderingFreeType
-    InteractionStyle ChartsCore ViewsContext2D RenderingContextOpenGL2 FiltersGeometry)
-  add_library(skipseg_external_VTK INTERFACE)
-  target_link_libraries(skipseg_external_VTK INTERFACE ${VTK_LIBRARIES})
+  if(SKIPSEG_WITH_VTK)
+    find_package(VTK 9.1 REQUIRED COMPONENTS
+      CommonCore CommonDataModel CommonExecutionModel FiltersCore FiltersGeneral FiltersModeling
+      ImagingCore IOGeometry IOXML IOImage RenderingCore RenderingOpenGL2 RenderingFreeType
+      InteractionStyle ChartsCore ViewsContext2D RenderingContextOpenGL2 FiltersGeometry)
+    add_library(skipseg_external_VTK INTERFACE)
+    target_link_libraries(skipseg_external_VTK INTERFACE ${VTK_LIBRARIES})
+  else()
+    # GPU machines have neither VTK nor a display: the programs are built without pictures and meshes.
+    message(STATUS "SKIPSEG_WITH_VTK is OFF: no skipseg-render, no --render, no training curve pictures")
+  endif()
 
   find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
   add_library(skipseg_external_ProgramOptions INTERFACE)

@@ -30,8 +30,12 @@ packages=(
   libxml2-utils
   # SHA-256 (OpenSSL's libcrypto) for skipseg-batch's journal fingerprints; also pulled in by libhdf5-dev
   libssl-dev
-  # the Slurm job-array test starts a private one-machine cluster (slurmctld, slurmd, munged; ~5 s to install)
+  # the Slurm tests (job array, data-parallel training) start a private one-machine cluster (slurmctld,
+  # slurmd, munged; ~5 s to install)
   slurm-wlm munge
+  # Gloo's headers, which LibTorch's c10d headers include: data-parallel training on the CPU
+  # (skipseg-train under torchrun or Slurm; without them only NCCL, on CUDA LibTorch builds, is compiled)
+  libgloo-dev
   # real data a fresh machine can install: ch2 T1 MRI with its AAL atlas
   mricron-data
 )

@@ -1,7 +1,9 @@
 // Throughput of skipseg-train's loop for one fixed configuration: a 3D nnU-Net-style network (4
 // stages, 16 to 128 features), patches of 64^3, batch 2, full augmentation, SGD, on the CPU (or
 // CUDA when SKIPSEG_BENCHMARK_DEVICE=cuda). Reported per run: iterations/s, patches/s and the share
-// of the epoch the network waited for data ("data_wait"), for 0, 1 and 2 loader threads.
+// of the epoch the network waited for data ("data_wait"), for 0, 1 and 2 loader threads; "step_per_s" is
+// the rate without that wait, the figure to compare with a plain PyTorch loop whose batches are ready
+// (Testing/Benchmarks/Peers/compare-training-with-pytorch.sh runs both).
 #include "skipseg/core/Progress.h"
 #include "skipseg/nn/SegmentationNetwork.h"
 #include "skipseg/training/Trainer.h"
@@ -44,6 +46,7 @@ void trainingThroughput(benchmark::State& state) {
   const int iterations = device == "cpu" ? 4 : 40;
   double seconds = 0, waited = 0;
   int epochs = 0;
+  double parameters = 0;
   for (auto _ : state) {
     at::manual_seed(1);
     const Json configuration{{"architecture", "nnunet"},
@@ -55,6 +58,10 @@ void trainingThroughput(benchmark::State& state) {
                              {"base_features", 16},
                              {"max_features", 128}};
     auto network = nn::createNetwork(configuration);
+    parameters = 0;
+    for (const auto& parameter : network->parameters()) {
+      parameters += static_cast<double>(parameter.numel());
+    }
     training::SamplingOptions sampling;
     sampling.patchSize = {64, 64, 64};
     sampling.batchSize = 2;
@@ -76,6 +83,8 @@ void trainingThroughput(benchmark::State& state) {
   state.counters["iterations_per_s"] = totalIterations / seconds;
   state.counters["patches_per_s"] = totalIterations * 2 / seconds;
   state.counters["data_wait"] = waited / seconds;
+  state.counters["step_per_s"] = totalIterations / (seconds - waited);
+  state.counters["parameters"] = parameters;
 }
 
 BENCHMARK(trainingThroughput)->Arg(0)->Arg(1)->Arg(2)->UseManualTime()->Unit(benchmark::kSecond)->Iterations(1);

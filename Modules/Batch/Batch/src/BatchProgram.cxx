@@ -2,6 +2,7 @@
 
 #include "skipseg/batch/BatchRunner.h"
 #include "skipseg/batch/CaseDiscovery.h"
+#include "skipseg/batch/DicomExport.h"
 #include "skipseg/batch/Fingerprint.h"
 #include "skipseg/batch/Journal.h"
 #include "skipseg/batch/Shard.h"
@@ -13,6 +14,7 @@
 #include "skipseg/core/Progress.h"
 #include "skipseg/core/UtcTime.h"
 #include "skipseg/core/Version.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <unistd.h>
 
@@ -61,7 +63,47 @@ int mergeMain(const cli::ParsedOptions& options) {
   return merged.complete() && counts["failed"].get<int>() == 0 ? 0 : static_cast<int>(ExitCode::Failure);
 }
 
-int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers) {
+const char* const kSeriesRuleOptions[] = {"modality", "min-slices", "series-description"};
+
+// The cases of a PACS export: every series the scanner finds, through the rules. `report` receives every
+// series with why it was taken or left, for the summary.
+std::vector<CaseSpec> exportCases(const cli::ParsedOptions& options, const DicomExportScanner& scanner,
+                                  const ModelInputs& model, Json& report) {
+  const std::string input = options.string("input");
+  if (!scanner) {
+    throw internalError("this build of skipseg-batch reads no DICOM exports (no series scanner)");
+  }
+  if (model.channels > 1) {
+    throw badInput(input, "the model takes " + std::to_string(model.channels) +
+                              " channels but a PACS export gives one series per case: list each case's channels in "
+                              "a CSV manifest (case_id,input,output,channel 1,...)");
+  }
+  SeriesRules rules;
+  if (options.has("modality")) {
+    rules.modalities = options.strings("modality");
+  }
+  const long long minimum =
+      options.has("min-slices") ? options.integer("min-slices") : static_cast<long long>(rules.minimumFiles);
+  if (minimum < 1) {
+    throw usageError("--min-slices must be 1 or more, not " + std::to_string(minimum));
+  }
+  rules.minimumFiles = static_cast<std::size_t>(minimum);
+  rules.descriptionPattern = options.stringOr("series-description", "");
+  rules.modelModalities = model.modalities;
+  spdlog::info("listing the DICOM series of the export {} (every file's header; a DICOMDIR is not needed)", input);
+  const SeriesSelection selection = selectSeries(input, scanner(input), rules);
+  for (const auto& row : selection.series) {
+    if (!row["selected"].get<bool>()) {
+      spdlog::info("series {} ({}, \"{}\", {} files): skipped: {}", row["series_instance_uid"].get<std::string>(),
+                   row["modality"].get<std::string>(), row["description"].get<std::string>(),
+                   row["files"].get<std::size_t>(), row["reason"].get<std::string>());
+    }
+  }
+  report = {{"rules", selection.rules}, {"series", selection.series}};
+  return selection.cases;
+}
+
+int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers, const DicomExportScanner& scanner) {
   for (const char* required : {"input", "output-dir"}) {
     if (!options.has(required)) {
       throw usageError(std::string("--") + required + " is required (see --help)");
@@ -82,6 +124,19 @@ int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers) {
   checkOutputFolder(outputFolder);
   if (options.has("summary")) {
     checkOutputFile(options.string("summary"));
+  }
+
+  std::error_code error;
+  const bool isExport = options.flag("pacs-export") ||
+                        (fs::is_directory(options.string("input"), error) && holdsDicomDir(options.string("input")));
+  if (isExport && !options.flag("pacs-export")) {
+    spdlog::info("{} holds a DICOMDIR: read as a PACS export, series by series (--pacs-export)",
+                 options.string("input"));
+  }
+  for (const char* rule : kSeriesRuleOptions) {
+    if (!isExport && options.has(rule)) {
+      throw usageError(std::string("--") + rule + " selects series of a PACS export: add --pacs-export");
+    }
   }
 
   WorkerSettings workerSettings;
@@ -111,7 +166,13 @@ int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers) {
       {"worker", type.name}, {"result_version", type.resultVersion}, {"options", resultOptions}};
   settings.optionsFingerprint = optionsFingerprint(fingerprinted);
 
-  const auto allCases = findCases(options.string("input"), outputFolder);
+  const ModelInputs modelInputs = type.modelInputs ? type.modelInputs(workerSettings) : ModelInputs{};
+  if (modelInputs.channels > 1) {
+    spdlog::info("the model takes {} channels per case", modelInputs.channels);
+  }
+  Json exportReport;
+  const auto allCases = isExport ? exportCases(options, scanner, modelInputs, exportReport)
+                                 : findCases(options.string("input"), outputFolder, modelInputs.channels);
   const auto cases = selectShard(allCases, shard);
   spdlog::info("{} cases in {}; shard {} holds {}", allCases.size(), options.string("input"), shard.text(),
                cases.size());
@@ -139,6 +200,9 @@ int runMain(const cli::ParsedOptions& options, const WorkerRegistry& workers) {
                   {"finished_at", utcNow()}};
   const std::string summaryPath =
       options.stringOr("summary", (fs::path(outputFolder) / summaryFileName(shard)).string());
+  if (isExport) {
+    runInfo["dicom_export"] = exportReport;
+  }
   writeJsonFile(summaryPath, report.toSummary(runInfo));
   spdlog::info("batch finished in {:.1f} s: {} done, {} skipped (current), {} failed; summary {}", report.totalSeconds,
                report.done, report.skipped, report.failed, summaryPath);
@@ -162,8 +226,9 @@ cli::ProgramDescription batchProgramDescription(const WorkerRegistry& workers) {
   auto& model = description.add("model", ParameterKind::InputFile, "The model file or folder, loaded once per job.");
   model.group = "Input";
   auto& input = description.add("input", ParameterKind::String,
-                                "A folder of scans (.nii .nii.gz .nrrd .nhdr .mha .mhd, DICOM series folders), or a "
-                                "CSV manifest case_id,input[,output] (relative paths from the manifest's folder).");
+                                "A folder of scans (" + io::describeWritableExtensions() +
+                                    ", DICOM series folders), or a "
+                                    "CSV manifest case_id,input[,output] (relative paths from the manifest's folder).");
   input.group = "Input";
   input.placeholder = "DIR|CSV";
   input.requiredUnless = "--merge";
@@ -205,6 +270,28 @@ cli::ProgramDescription batchProgramDescription(const WorkerRegistry& workers) {
                                 "Merge these shard summaries into --summary instead of running a batch.");
   merge.group = "Merge";
   merge.placeholder = "FILE,...";
+  auto& pacs = description.add("pacs-export", ParameterKind::Flag,
+                               "The input folder is a PACS export: every DICOM series below it (any nesting of "
+                               "patients, studies and series; a DICOMDIR is not needed) is a candidate, chosen by "
+                               "--modality, --min-slices, --series-description and the model's own rule (a model "
+                               "that normalises Hounsfield units takes CT only); localizers and objects without "
+                               "pixels are never chosen. Outputs are named PATIENTID_STUDYDATE-STUDY_sSERIESNUMBER-"
+                               "SERIES (Batch.md). On by itself when the folder holds a DICOMDIR.");
+  pacs.group = "PACS export";
+  auto& modality =
+      description.add("modality", ParameterKind::StringList, "PACS export: segment only series of these modalities.");
+  modality.group = "PACS export";
+  modality.placeholder = "CT,MR";
+  auto& minimumSlices = description.add("min-slices", ParameterKind::Integer,
+                                        "PACS export: leave series with fewer images (scouts, partial series). "
+                                        "Default: 10.");
+  minimumSlices.group = "PACS export";
+  auto& seriesDescription =
+      description.add("series-description", ParameterKind::String,
+                      "PACS export: segment only series whose SeriesDescription matches this regular expression "
+                      "(ECMAScript, case-insensitive, anywhere in the text).");
+  seriesDescription.group = "PACS export";
+  seriesDescription.placeholder = "REGEX";
   for (const auto& type : workers.types()) {
     for (const auto& parameter : type.options) {
       description.parameters.push_back(parameter);
@@ -213,13 +300,14 @@ cli::ProgramDescription batchProgramDescription(const WorkerRegistry& workers) {
   return description;
 }
 
-int batchMain(const std::vector<std::string>& arguments, const WorkerRegistry& workers) {
+int batchMain(const std::vector<std::string>& arguments, const WorkerRegistry& workers,
+              const DicomExportScanner& scanner) {
   const cli::ProgramDescription description = batchProgramDescription(workers);
   return cli::runProgram(description, arguments, [&](const cli::ParsedOptions& options) {
     if (options.has("merge")) {
       return mergeMain(options);
     }
-    return runMain(options, workers);
+    return runMain(options, workers, scanner);
   });
 }
 

@@ -200,7 +200,7 @@ class BatchRun {
     loaded.index = index;
     auto begin = Clock::now();
     try {
-      loaded.inputFingerprint = inputFingerprint(spec.input, settings_.inputFingerprintMode);
+      loaded.inputFingerprint = inputFingerprint(spec, settings_.inputFingerprintMode);
     } catch (const std::exception& error) {
       loaded.fingerprintSeconds = secondsSince(begin);
       finish(loaded, "failed", describeFailure(error), Json::object());

@@ -1,39 +1,30 @@
 #include "skipseg/batch/CaseDiscovery.h"
 
 #include "skipseg/core/Error.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 
 namespace fs = std::filesystem;
 
 namespace skipseg::batch {
 namespace {
 
-const std::vector<std::string>& scanExtensions() {
-  static const std::vector<std::string> extensions = {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"};
-  return extensions;
-}
-
-bool endsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
 }
 
-std::string withoutScanExtension(const std::string& name) {
-  const std::string lower = lowercase(name);
-  for (const auto& extension : scanExtensions()) {
-    if (endsWith(lower, extension)) {
-      return name.substr(0, name.size() - extension.size());
-    }
-  }
-  return name;
+// "_0003": nnU-Net's suffix for channel 3.
+std::string channelSuffix(int channel) {
+  char text[16];
+  std::snprintf(text, sizeof(text), "_%04d", channel);
+  return text;
 }
 
 bool isHidden(const fs::path& path) {
@@ -51,11 +42,11 @@ std::string trim(const std::string& text) {
 
 // The data file a detached header names (NRRD "data file:", MetaImage "ElementDataFile ="), if one.
 std::string detachedDataFile(const fs::path& header) {
-  const std::string lower = lowercase(header.filename().string());
-  const bool nrrd = endsWith(lower, ".nhdr");
-  if (!nrrd && !endsWith(lower, ".mhd")) {
+  if (!io::hasDetachedData(header.string())) {
     return "";
   }
+  const io::ImageFormat* format = io::imageFormatOfPath(header.string());
+  const bool nrrd = format->name == "NRRD";
   std::ifstream in(header);
   std::string line;
   while (std::getline(in, line)) {
@@ -110,7 +101,7 @@ bool holdsDicomFiles(const std::vector<fs::path>& entries) {
 }
 
 std::string caseIdFor(const fs::path& relative) {
-  std::string id = withoutScanExtension(relative.generic_string());
+  std::string id = io::withoutImageExtension(relative.generic_string());
   std::replace(id.begin(), id.end(), '/', '_');
   return id;
 }
@@ -194,9 +185,7 @@ std::vector<std::string> splitCsvLine(const std::string& line, const std::string
 }  // namespace
 
 bool isScanFileName(const std::string& fileName) {
-  const std::string lower = lowercase(fileName);
-  return std::any_of(scanExtensions().begin(), scanExtensions().end(),
-                     [&](const std::string& extension) { return endsWith(lower, extension) && lower != extension; });
+  return io::hasImageFileExtension(fileName);
 }
 
 bool isDicomFile(const std::string& path) {
@@ -245,6 +234,15 @@ std::vector<std::string> scanFiles(const std::string& input) {
   const std::string data = detachedDataFile(path);
   if (!data.empty()) {
     files.push_back(data);
+  }
+  return files;
+}
+
+std::vector<std::string> caseFiles(const CaseSpec& spec) {
+  std::vector<std::string> files = spec.files.empty() ? scanFiles(spec.input) : spec.files;
+  for (const auto& channel : spec.extraInputs) {
+    const auto channelFiles = scanFiles(channel);
+    files.insert(files.end(), channelFiles.begin(), channelFiles.end());
   }
   return files;
 }
@@ -298,8 +296,9 @@ std::vector<CaseSpec> readManifest(const std::string& manifestPath) {
     if (cases.empty() && lineById.empty() && fields.size() >= 2 && fields[0] == "case_id" && fields[1] == "input") {
       continue;  // the header
     }
-    if (fields.size() < 2 || fields.size() > 3) {
-      throw badInput(where, "expected 2 or 3 fields (case_id,input[,output]), found " + std::to_string(fields.size()));
+    if (fields.size() < 2) {
+      throw badInput(where, "expected at least 2 fields (case_id,input[,output[,channel 1,...]]), found " +
+                                std::to_string(fields.size()));
     }
     if (const std::string problem = caseIdProblem(fields[0]); !problem.empty()) {
       throw badInput(where, problem);
@@ -315,8 +314,15 @@ std::vector<CaseSpec> readManifest(const std::string& manifestPath) {
     CaseSpec spec;
     spec.id = fields[0];
     spec.input = resolve(fields[1]);
-    if (fields.size() == 3 && !fields[2].empty()) {
+    if (fields.size() >= 3 && !fields[2].empty()) {
       spec.output = resolve(fields[2]);
+    }
+    for (std::size_t column = 3; column < fields.size(); ++column) {
+      if (fields[column].empty()) {
+        throw badInput(
+            where, "channel " + std::to_string(column - 2) + " (column " + std::to_string(column + 1) + ") is empty");
+      }
+      spec.extraInputs.push_back(resolve(fields[column]));
     }
     cases.push_back(std::move(spec));
   }
@@ -330,14 +336,76 @@ std::vector<CaseSpec> readManifest(const std::string& manifestPath) {
   return cases;
 }
 
-std::vector<CaseSpec> findCases(const std::string& input, const std::string& outputFolder) {
+std::vector<CaseSpec> groupChannelSuffixes(const std::vector<CaseSpec>& cases, int channels,
+                                           const std::string& folder) {
+  static const std::regex suffix("(.*)_([0-9]{4})");
+  std::map<std::string, std::map<int, std::string>> inputsByCase;
+  for (const auto& spec : cases) {
+    std::smatch match;
+    if (!std::regex_match(spec.id, match, suffix)) {
+      throw badInput(folder, "the model takes " + std::to_string(channels) + " channels but " + spec.input +
+                                 " is not named CASE_NNNN: name each case's images CASE_0000, CASE_0001, ... "
+                                 "(nnU-Net's channel suffix) or list them in a CSV manifest");
+    }
+    const int channel = std::stoi(match[2].str());
+    if (channel >= channels) {
+      throw badInput(folder, spec.input + " is channel " + std::to_string(channel) + " but the model takes " +
+                                 std::to_string(channels) + " channels (0 to " + std::to_string(channels - 1) + ")");
+    }
+    inputsByCase[match[1].str()][channel] = spec.input;
+  }
+  const bool anyComplete = std::any_of(inputsByCase.begin(), inputsByCase.end(), [&](const auto& entry) {
+    return entry.second.size() == static_cast<std::size_t>(channels);
+  });
+  if (!anyComplete) {
+    throw badInput(folder, "the model takes " + std::to_string(channels) +
+                               " channels but no case has them all (CASE_0000 to CASE_" +
+                               channelSuffix(channels - 1).substr(1) + ")");
+  }
+  std::vector<CaseSpec> grouped;
+  for (const auto& [id, inputs] : inputsByCase) {
+    // A missing channel keeps the path it should have: that case then fails alone, naming the file.
+    const auto& [someChannel, somePath] = *inputs.begin();
+    const auto pathOf = [&](int channel) {
+      const auto found = inputs.find(channel);
+      if (found != inputs.end()) {
+        return found->second;
+      }
+      const fs::path present(somePath);
+      std::string name = present.filename().string();
+      name.replace(name.rfind(channelSuffix(someChannel)), 5, channelSuffix(channel));
+      return (present.parent_path() / name).string();
+    };
+    CaseSpec spec;
+    spec.id = id;
+    spec.input = pathOf(0);
+    for (int channel = 1; channel < channels; ++channel) {
+      spec.extraInputs.push_back(pathOf(channel));
+    }
+    grouped.push_back(std::move(spec));
+  }
+  return grouped;
+}
+
+void checkChannelCount(const std::vector<CaseSpec>& cases, int channels, const std::string& input) {
+  for (const auto& spec : cases) {
+    const auto given = 1 + spec.extraInputs.size();
+    if (given != static_cast<std::size_t>(channels)) {
+      throw badInput(input, "case " + spec.id + " has " + std::to_string(given) + " image(s) but the model takes " +
+                                std::to_string(channels) + " channel(s)" +
+                                (channels > 1 ? " (list every channel in the manifest's columns 4 and on)" : ""));
+    }
+  }
+}
+
+std::vector<CaseSpec> findCases(const std::string& input, const std::string& outputFolder, int channels) {
   std::error_code error;
   if (fs::is_directory(input, error)) {
     auto cases = discoverCases(input, outputFolder);
     if (cases.empty()) {
-      throw badInput(input, "no scans found (.nii .nii.gz .nrrd .nhdr .mha .mhd files or DICOM series folders)");
+      throw badInput(input, "no scans found (" + io::describeWritableExtensions() + " files or DICOM series folders)");
     }
-    return cases;
+    return channels > 1 ? groupChannelSuffixes(cases, channels, input) : cases;
   }
   if (!fs::exists(input, error)) {
     throw badInput(input, "no such file or folder");
@@ -345,7 +413,9 @@ std::vector<CaseSpec> findCases(const std::string& input, const std::string& out
   if (lowercase(fs::path(input).extension().string()) != ".csv") {
     throw badInput(input, "expected a folder of scans or a CSV manifest (.csv)");
   }
-  return readManifest(input);
+  auto cases = readManifest(input);
+  checkChannelCount(cases, channels, input);
+  return cases;
 }
 
 }  // namespace skipseg::batch

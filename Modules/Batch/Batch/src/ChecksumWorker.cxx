@@ -28,7 +28,7 @@ class ChecksumWorker final : public CaseWorker {
 
   std::unique_ptr<PreparedCase> load(const CaseSpec& spec) override {
     auto files = std::make_unique<ReadFiles>();
-    for (const auto& path : scanFiles(spec.input)) {
+    for (const auto& path : caseFiles(spec)) {
       std::ifstream in(path, std::ios::binary);
       std::stringstream bytes;
       bytes << in.rdbuf();

@@ -24,9 +24,9 @@ InputFingerprintMode parseInputFingerprintMode(const std::string& text) {
   throw usageError("--input-fingerprint must be metadata or content, not \"" + text + "\"");
 }
 
-std::string inputFingerprint(const std::string& input, InputFingerprintMode mode) {
+std::string inputFingerprint(const CaseSpec& spec, InputFingerprintMode mode) {
   Sha256 hash;
-  for (const auto& file : scanFiles(input)) {
+  for (const auto& file : caseFiles(spec)) {
     struct stat info {};
     if (::stat(file.c_str(), &info) != 0) {
       throw badInput(file, "cannot read");

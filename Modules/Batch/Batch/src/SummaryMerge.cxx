@@ -72,7 +72,8 @@ MergedSummary mergeSummaries(const std::vector<std::pair<std::string, Json>>& su
   }
   const Json& first = summaries.front().second;
   merged.summary = Json::object();
-  for (const char* key : {"program", "worker", "model", "model_fingerprint", "options_fingerprint"}) {
+  // Every shard of a PACS export lists the same series and reasons (the selection precedes the sharding).
+  for (const char* key : {"program", "worker", "model", "model_fingerprint", "options_fingerprint", "dicom_export"}) {
     if (first.contains(key)) {
       merged.summary[key] = first[key];
     }

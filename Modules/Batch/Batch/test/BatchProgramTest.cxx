@@ -336,5 +336,33 @@ TEST(BatchProgram, RealProgramStoppedBySignalRollsBackTheCaseInProgress) {
   }
 }
 
+// A model of two channels over a folder of single images: every case would fail, so the run stops before
+// any (exit 3), leaving no output, journal or summary.
+TEST(BatchProgram, AModelChannelMismatchStopsTheRunBeforeAnyCase) {
+  TemporaryDirectory dir;
+  writeFile(dir.file("in/a_0000.nii.gz"), "a");
+  writeFile(dir.file("in/b_0000.nii.gz"), "b");
+  WorkerType twoChannels = checksumWorkerType();
+  twoChannels.name = "two-channels";
+  twoChannels.modelInputs = [](const WorkerSettings&) { return ModelInputs{2, {}}; };
+  WorkerRegistry workers;
+  workers.add(twoChannels);
+  EXPECT_EQ(batchMain({"--worker", "two-channels", "--input", dir.file("in"), "--output-dir", dir.file("out"),
+                       "--log-level", "error"},
+                      workers),
+            3);
+  EXPECT_FALSE(fs::exists(dir.file("out/skipseg-summary.json")));
+  EXPECT_FALSE(fs::exists(dir.file("out/skipseg-journal.jsonl")));
+  // With both channels present the cases run, each reading its two files.
+  writeFile(dir.file("in/a_0001.nii.gz"), "a1");
+  writeFile(dir.file("in/b_0001.nii.gz"), "b1");
+  ASSERT_EQ(batchMain({"--worker", "two-channels", "--input", dir.file("in"), "--output-dir", dir.file("out"),
+                       "--log-level", "error"},
+                      workers),
+            0);
+  EXPECT_EQ(readFile(dir.file("out/a.sha256")),
+            "model none\n" + sha256Hex("a") + "  a_0000.nii.gz\n" + sha256Hex("a1") + "  a_0001.nii.gz\n");
+}
+
 }  // namespace
 }  // namespace skipseg::batch

@@ -123,9 +123,9 @@ TEST(Manifest, MalformedRowsAreErrorsNamingTheLine) {
     writeFile(path, contents);
     return errorOf([&] { readManifest(path); });
   };
-  EXPECT_EQ(messageFor("a,x.nii\nb\n"), path + ":2: expected 2 or 3 fields (case_id,input[,output]), found 1");
-  EXPECT_EQ(messageFor("case_id,input\na,x,y,z\n"),
-            path + ":2: expected 2 or 3 fields (case_id,input[,output]), found 4");
+  EXPECT_EQ(messageFor("a,x.nii\nb\n"),
+            path + ":2: expected at least 2 fields (case_id,input[,output[,channel 1,...]]), found 1");
+  EXPECT_EQ(messageFor("case_id,input\na,x,y,\n"), path + ":2: channel 1 (column 4) is empty");
   EXPECT_EQ(messageFor("a,x.nii\n\nb,y.nii\na,z.nii\n"), path + ":4: duplicate case id \"a\" (first on line 1)");
   EXPECT_EQ(messageFor(",x.nii\n"), path + ":1: the case id is empty");
   EXPECT_EQ(messageFor("p/1,x.nii\n"),
@@ -143,6 +143,59 @@ TEST(Manifest, AMissingInputFileIsNotAManifestError) {
   const auto cases = readManifest(dir.file("m.csv"));
   ASSERT_EQ(cases.size(), 1u);
   EXPECT_NE(errorOf([&] { scanFiles(cases[0].input); }).find("no such file or folder"), std::string::npos);
+}
+
+TEST(Channels, ManifestColumnsFourAndOnAreTheFurtherChannels) {
+  TemporaryDirectory dir;
+  writeFile(dir.file("m.csv"), "case_id,input,output,t2,flair\na,a_t1.nii,,a_t2.nii,a_flair.nii\nb,b_t1.nii\n");
+  const auto cases = readManifest(dir.file("m.csv"));
+  ASSERT_EQ(cases.size(), 2u);
+  EXPECT_EQ(cases[0].output, "");
+  EXPECT_EQ(cases[0].extraInputs, (std::vector<std::string>{dir.file("a_t2.nii"), dir.file("a_flair.nii")}));
+  // A model of three channels: case b gives one image; the run stops before any case.
+  EXPECT_EQ(errorOf([&] { findCases(dir.file("m.csv"), "", 3); }),
+            dir.file("m.csv") +
+                ": case b has 1 image(s) but the model takes 3 channel(s) (list every channel in "
+                "the manifest's columns 4 and on)");
+  EXPECT_EQ(errorOf([&] { findCases(dir.file("m.csv"), "", 1); }),
+            dir.file("m.csv") + ": case a has 3 image(s) but the model takes 1 channel(s)");
+}
+
+TEST(Channels, ChannelSuffixesGroupAFoldersFilesIntoCases) {
+  TemporaryDirectory dir;
+  for (const std::string name : {"brain_001_0000.nii.gz", "brain_001_0001.nii.gz", "brain_002_0000.nii.gz",
+                                 "brain_002_0001.nii.gz", "brain_003_0000.nii.gz"}) {
+    writeFile(dir.file("in/" + name), name);
+  }
+  const auto cases = findCases(dir.file("in"), "", 2);
+  ASSERT_EQ(idsOf(cases), (std::vector<std::string>{"brain_001", "brain_002", "brain_003"}));
+  EXPECT_EQ(cases[1].input, dir.file("in/brain_002_0000.nii.gz"));
+  EXPECT_EQ(cases[1].extraInputs, std::vector<std::string>{dir.file("in/brain_002_0001.nii.gz")});
+  // brain_003 lacks its second channel: it keeps the path it should have and fails alone, naming it.
+  EXPECT_EQ(cases[2].extraInputs, std::vector<std::string>{dir.file("in/brain_003_0001.nii.gz")});
+  EXPECT_EQ(errorOf([&] { caseFiles(cases[2]); }), dir.file("in/brain_003_0001.nii.gz") + ": no such file or folder");
+  EXPECT_EQ(caseFiles(cases[0]).size(), 2u);
+  // A single-channel model keeps one case per file, named as always.
+  EXPECT_EQ(findCases(dir.file("in"), "", 1).size(), 5u);
+}
+
+TEST(Channels, AModelChannelMismatchWithTheWholeFolderStopsTheRun) {
+  TemporaryDirectory dir;
+  writeFile(dir.file("single/a_0000.nii.gz"), "x");
+  writeFile(dir.file("single/b_0000.nii.gz"), "x");
+  EXPECT_EQ(errorOf([&] { findCases(dir.file("single"), "", 2); }),
+            dir.file("single") + ": the model takes 2 channels but no case has them all (CASE_0000 to CASE_0001)");
+  writeFile(dir.file("unnamed/ct.nii.gz"), "x");
+  EXPECT_EQ(errorOf([&] { findCases(dir.file("unnamed"), "", 2); }),
+            dir.file("unnamed") + ": the model takes 2 channels but " + dir.file("unnamed/ct.nii.gz") +
+                " is not named CASE_NNNN: name each case's images CASE_0000, CASE_0001, ... (nnU-Net's channel "
+                "suffix) or list them in a CSV manifest");
+  writeFile(dir.file("three/a_0000.nii.gz"), "x");
+  writeFile(dir.file("three/a_0001.nii.gz"), "x");
+  writeFile(dir.file("three/a_0002.nii.gz"), "x");
+  EXPECT_EQ(errorOf([&] { findCases(dir.file("three"), "", 2); }),
+            dir.file("three") + ": " + dir.file("three/a_0002.nii.gz") +
+                " is channel 2 but the model takes 2 channels (0 to 1)");
 }
 
 }  // namespace

@@ -2,9 +2,12 @@
 
 #include "skipseg/core/Error.h"
 #include "skipseg/core/JsonFile.h"
+#include "skipseg/core/ModelArchive.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -87,9 +90,37 @@ std::vector<LabelInfo> fromColorTable(std::istream& input, const std::string& pa
   return table;
 }
 
+// skipseg-batch's summary names the model the cases were segmented with: the names are that model's. The
+// model path is as the batch was given it: as it stands (relative to the working folder), else relative
+// to the summary's folder.
+std::vector<LabelInfo> labelTableOfBatch(const Json& summary, const std::string& path) {
+  namespace fs = std::filesystem;
+  const std::string model = summary.value("model", "");
+  if (model.empty()) {
+    throw badInput(path, "the skipseg-batch summary names no model (worker " + summary.value("worker", "?") + ")");
+  }
+  std::error_code error;
+  for (const fs::path& candidate : {fs::path(model), fs::path(path).parent_path() / model}) {
+    if (fs::exists(candidate, error)) {
+      return readLabelTable(candidate.string());
+    }
+  }
+  throw badInput(path, "the skipseg-batch summary names the model " + model + ", which is not there any more");
+}
+
 }  // namespace
 
 std::vector<LabelInfo> readLabelTable(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    // An nnU-Net results folder names its labels in its dataset.json.
+    const std::string datasetJson = (fs::path(path) / "dataset.json").string();
+    if (!fs::exists(datasetJson, error)) {
+      throw badInput(path, "a folder without dataset.json: not an nnU-Net results folder");
+    }
+    return readLabelTable(datasetJson);
+  }
   std::ifstream input(path);
   if (!input) {
     throw badInput(path, "cannot read the label table");
@@ -99,8 +130,15 @@ std::vector<LabelInfo> readLabelTable(const std::string& path) {
   }
   input.close();
   std::vector<LabelInfo> table;
-  if (first == '{') {
-    table = fromJson(readJsonFile(path), path);
+  if (looksLikeZipArchive(path)) {
+    // A SkipSeg .ssm or TorchScript model: the description inside, read without LibTorch.
+    table = fromJson(modelDescriptionInArchive(path), path);
+  } else if (first == '{') {
+    const Json json = readJsonFile(path);
+    if (json.value("program", "") == "skipseg-batch") {
+      return labelTableOfBatch(json, path);
+    }
+    table = fromJson(json, path);
   } else {
     std::ifstream text(path);
     table = fromColorTable(text, path);
@@ -114,17 +152,13 @@ std::vector<LabelInfo> readLabelTable(const std::string& path) {
   return table;
 }
 
-std::vector<LabelInfo> labelTableBeside(const std::string& labelsPath) {
+std::string sidecarPathBeside(const std::string& labelsPath) {
   // "case.nii.gz" -> "case.json", as skipseg-segment names its sidecar.
-  std::string stem = labelsPath;
-  for (const char* extension : {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"}) {
-    const std::string ending = extension;
-    if (stem.size() > ending.size() && stem.compare(stem.size() - ending.size(), ending.size(), ending) == 0) {
-      stem.resize(stem.size() - ending.size());
-      break;
-    }
-  }
-  const std::string sidecar = stem + ".json";
+  return io::withoutImageExtension(labelsPath) + ".json";
+}
+
+std::vector<LabelInfo> labelTableBeside(const std::string& labelsPath) {
+  const std::string sidecar = sidecarPathBeside(labelsPath);
   std::ifstream probe(sidecar);
   if (!probe) {
     return {};

@@ -1,8 +1,8 @@
 #include "skipseg/io/ComponentLabels.h"
 
-#include "ImageIOFactories.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/JsonFile.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <itkMetaDataObject.h>
 
@@ -22,18 +22,11 @@ std::string valueKey(std::size_t component) {
 }  // namespace
 
 std::string componentLabelsSidecarPath(const std::string& imagePath) {
-  if (detail::formatOfFileName(imagePath) != "NIfTI") {
+  const ImageFormat* format = imageFormatOfPath(imagePath);
+  if (format == nullptr || !format->writable || format->componentNamesInHeader) {
     return "";
   }
-  std::string stem = imagePath;
-  for (const std::string extension : {".nii.gz", ".nii"}) {
-    if (stem.size() > extension.size() &&
-        stem.compare(stem.size() - extension.size(), extension.size(), extension) == 0) {
-      stem.resize(stem.size() - extension.size());
-      break;
-    }
-  }
-  return stem + ".components.json";
+  return withoutImageExtension(imagePath) + ".components.json";
 }
 
 void putComponentLabels(const std::vector<ComponentLabel>& components, itk::MetaDataDictionary& dictionary) {

@@ -33,6 +33,14 @@ const gdcm::Tag kNumberOfFrames(0x0028, 0x0008);
 const gdcm::Tag kSamplesPerPixel(0x0028, 0x0002);
 const gdcm::Tag kBitsAllocated(0x0028, 0x0100);
 const gdcm::Tag kPixelRepresentation(0x0028, 0x0103);
+const gdcm::Tag kSopClassUid(0x0008, 0x0016);
+const gdcm::Tag kSopInstanceUid(0x0008, 0x0018);
+const gdcm::Tag kStudyInstanceUid(0x0020, 0x000d);
+const gdcm::Tag kFrameOfReferenceUid(0x0020, 0x0052);
+const gdcm::Tag kPatientId(0x0010, 0x0020);
+const gdcm::Tag kStudyDate(0x0008, 0x0020);
+const gdcm::Tag kSeriesNumber(0x0020, 0x0011);
+const gdcm::Tag kImageType(0x0008, 0x0008);
 
 // Every regular file under `path` (or the file itself), sorted so that the order never depends on the filesystem.
 std::vector<std::string> candidateFiles(const std::string& path) {
@@ -57,12 +65,16 @@ struct ScannedFolder {
   std::vector<std::string> dicomFiles;  // files that carry a SeriesInstanceUID
 };
 
-void scanFolder(const std::string& path, ScannedFolder& scanned) {
-  for (const auto& tag : {kSeriesUid, kModality, kSeriesDescription, kImagePosition, kImageOrientation, kRows, kColumns,
-                          kNumberOfFrames, kSamplesPerPixel, kBitsAllocated, kPixelRepresentation}) {
+// `onlyFiles`, when given, replaces the folder's listing (a PACS export's series: its folder may hold thousands
+// of other files).
+void scanFolder(const std::string& path, ScannedFolder& scanned, const std::vector<std::string>& onlyFiles = {}) {
+  for (const auto& tag :
+       {kSeriesUid, kModality, kSeriesDescription, kImagePosition, kImageOrientation, kRows, kColumns, kNumberOfFrames,
+        kSamplesPerPixel, kBitsAllocated, kPixelRepresentation, kSopClassUid, kSopInstanceUid, kStudyInstanceUid,
+        kFrameOfReferenceUid, kPatientId, kStudyDate, kSeriesNumber, kImageType}) {
     scanned.scanner.AddTag(tag);
   }
-  const auto files = candidateFiles(path);
+  const auto files = onlyFiles.empty() ? candidateFiles(path) : onlyFiles;
   gdcm::Directory::FilenamesType names(files.begin(), files.end());
   scanned.scanner.Scan(names);
   // A file is DICOM when GDCM parsed it and it carries any of the scanned tags. The SeriesInstanceUID may
@@ -90,11 +102,19 @@ std::vector<DicomSeriesSummary> summarize(const ScannedFolder& scanned) {
     const std::string uid = detail::scannedValue(scanned.scanner, file, kSeriesUid);
     auto& series = byUid[uid];
     if (series.sliceCount == 0) {
+      const auto value = [&](const gdcm::Tag& tag) { return detail::scannedValue(scanned.scanner, file, tag); };
       series.uid = uid;
-      series.modality = detail::scannedValue(scanned.scanner, file, kModality);
-      series.description = detail::scannedValue(scanned.scanner, file, kSeriesDescription);
+      series.modality = value(kModality);
+      series.description = value(kSeriesDescription);
+      series.patientId = value(kPatientId);
+      series.studyInstanceUid = value(kStudyInstanceUid);
+      series.studyDate = value(kStudyDate);
+      series.seriesNumber = value(kSeriesNumber);
+      series.imageType = value(kImageType);
+      series.hasPixels = !value(kRows).empty() && !value(kColumns).empty();
     }
     ++series.sliceCount;
+    series.files.push_back(file);
   }
   std::vector<DicomSeriesSummary> list;
   for (auto& entry : byUid) {
@@ -156,6 +176,34 @@ SliceImage::Pointer readDicomFile(const std::string& seriesPath, const std::stri
   return image;
 }
 
+// The source identity of the volume: study, frame of reference, and each instance in volume slice order.
+// `sortedFiles` are the series' files along the slice normal; they are the volume's slices unless resampled.
+DicomSourceIdentity identityOf(const std::string& path, const ScannedFolder& scanned, const DicomSeriesSummary& series,
+                               const std::vector<std::string>& sortedFiles, bool slicesAreVolumeSlices) {
+  DicomSourceIdentity identity;
+  identity.folder = path;
+  identity.seriesInstanceUid = series.uid;
+  identity.modality = series.modality;
+  const std::string& first = sortedFiles.front();
+  identity.studyInstanceUid = detail::scannedValue(scanned.scanner, first, kStudyInstanceUid);
+  identity.frameOfReferenceUid = detail::scannedValue(scanned.scanner, first, kFrameOfReferenceUid);
+  for (std::size_t k = 0; k < sortedFiles.size(); ++k) {
+    DicomInstanceReference instance;
+    instance.file = sortedFiles[k];
+    instance.sopClassUid = detail::scannedValue(scanned.scanner, instance.file, kSopClassUid);
+    instance.sopInstanceUid = detail::scannedValue(scanned.scanner, instance.file, kSopInstanceUid);
+    const auto position = detail::parseNumbers(detail::scannedValue(scanned.scanner, instance.file, kImagePosition));
+    if (position.size() == 3) {
+      instance.position = {position[0], position[1], position[2]};
+    }
+    if (slicesAreVolumeSlices) {
+      instance.sliceIndex = k;
+    }
+    identity.instances.push_back(instance);
+  }
+  return identity;
+}
+
 }  // namespace
 
 std::string describeSeries(const DicomSeriesSummary& series) {
@@ -176,7 +224,7 @@ std::vector<DicomSeriesSummary> listDicomSeries(const std::string& folder) {
 ReadResult readDicomSeries(const std::string& path, const ReadOptions& options) {
   detail::registerImageIOFactories();
   ScannedFolder scanned;
-  scanFolder(path, scanned);
+  scanFolder(path, scanned, options.dicomFiles);
   ReadResult result;
   result.info.format = "DICOM";
   result.info.dicomSeries = summarize(scanned);
@@ -223,11 +271,14 @@ ReadResult readDicomSeries(const std::string& path, const ReadOptions& options) 
   if (slices.size() == 1) {
     // One file: one slice, or a multi-frame file whose frame geometry GDCM works out.
     result.image = readDicomFile(path, first);
+    const std::string frames = detail::scannedValue(scanned.scanner, first, kNumberOfFrames);
+    result.info.dicomSource = identityOf(path, scanned, series, {first}, frames.empty() || frames == "1");
     spdlog::info("DICOM series {}: one file, geometry as GDCM reports it", series.uid);
     return result;
   }
 
-  const detail::SeriesGeometry layout = detail::arrangeSlices(path, slices, options.allowUnevenSpacing);
+  const detail::SeriesGeometry layout =
+      detail::arrangeSlices(path, slices, options.allowUnevenSpacing, options.gantryTilt);
   SliceImage::Pointer firstImage = readDicomFile(path, layout.sortedFiles.front());
   const auto sliceSize = firstImage->GetLargestPossibleRegion().GetSize();
   const std::size_t sliceVoxels = sliceSize[0] * sliceSize[1];
@@ -247,11 +298,14 @@ ReadResult readDicomSeries(const std::string& path, const ReadOptions& options) 
     std::copy_n(slice->GetBufferPointer(), sliceVoxels, stack.begin() + static_cast<std::ptrdiff_t>(k * sliceVoxels));
   }
 
+  const detail::InPlaneGrid grid = detail::coverSlices(layout, {sliceSize[0], sliceSize[1]},
+                                                       {firstImage->GetSpacing()[0], firstImage->GetSpacing()[1]});
   ImageGeometry geometry;
-  geometry.size = {sliceSize[0], sliceSize[1], layout.sliceCount};
-  geometry.spacing = {firstImage->GetSpacing()[0], firstImage->GetSpacing()[1], layout.sliceSpacing};
-  geometry.origin = layout.origin;
+  geometry.size = {grid.size[0], grid.size[1], layout.sliceCount};
+  geometry.spacing = {grid.spacing[0], grid.spacing[1], layout.sliceSpacing};
   for (int world = 0; world < 3; ++world) {
+    geometry.origin[world] = layout.origin[world] + grid.start[0] * layout.rowDirection[world] +
+                             grid.start[1] * layout.columnDirection[world];
     geometry.direction[world * 3 + 0] = layout.rowDirection[world];
     geometry.direction[world * 3 + 1] = layout.columnDirection[world];
     geometry.direction[world * 3 + 2] = layout.normal[world];
@@ -259,7 +313,14 @@ ReadResult readDicomSeries(const std::string& path, const ReadOptions& options) 
   result.image = FloatImage::New();
   applyGeometry(geometry, result.image);
   result.image->Allocate();
-  detail::fillRegularSlices(layout, stack, sliceVoxels, result.image->GetBufferPointer());
+  // Voxels of a sheared stack that no slice covers: the series' lowest value (air in CT).
+  const float outside = stack.empty() ? 0.0f : *std::min_element(stack.begin(), stack.end());
+  detail::fillRegularSlices(layout, grid, stack, outside, result.image->GetBufferPointer());
+  result.info.dicomSource = identityOf(path, scanned, series, layout.sortedFiles, !layout.resampled && !layout.tilted);
+  if (layout.tilted) {
+    spdlog::info("DICOM series {}: gantry tilt of {:.3g} degrees; {}x{} slices widened to {}x{}", series.uid,
+                 layout.tiltDegrees, sliceSize[0], sliceSize[1], grid.size[0], grid.size[1]);
+  }
   spdlog::info("DICOM series {} ({}, \"{}\"): {} slices sorted along the slice normal, spacing {} mm from positions",
                series.uid, series.modality, series.description, slices.size(), layout.sliceSpacing);
   return result;

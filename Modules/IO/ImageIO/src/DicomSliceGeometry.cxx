@@ -61,7 +61,7 @@ double gridTolerance(double spacing) {
 }  // namespace
 
 SeriesGeometry arrangeSlices(const std::string& seriesPath, const std::vector<DicomSlice>& slices,
-                             bool allowUnevenSpacing) {
+                             bool allowUnevenSpacing, GantryTilt tilt) {
   const std::size_t count = slices.size();
   std::vector<Vector> positions(count);
   std::vector<std::vector<double>> orientations(count);
@@ -139,16 +139,26 @@ SeriesGeometry arrangeSlices(const std::string& seriesPath, const std::vector<Di
     for (int axis = 0; axis < 3; ++axis) {
       offset[axis] = p[axis] - first[axis] - (d[k] - d[0]) * geometry.normal[axis];
     }
+    geometry.inPlaneOffsets.push_back({dot(offset, geometry.rowDirection), dot(offset, geometry.columnDirection)});
     largestShift = std::max(largestShift, std::sqrt(dot(offset, offset)));
   }
   if (largestShift > kInPlaneShiftToleranceMm) {
     const Vector& last = positions[order.back()];
     Vector span{last[0] - first[0], last[1] - first[1], last[2] - first[2]};
     const double along = dot(span, geometry.normal);
-    const double angle = std::acos(std::min(1.0, std::abs(along) / std::sqrt(dot(span, span)))) * 180.0 / M_PI;
-    throw unsupported(seriesPath, "gantry tilt: slice positions leave the slice normal by up to " +
-                                      format(largestShift) + " mm (a tilt of about " + format(angle, 3) +
-                                      " degrees); SkipSeg does not read tilted series yet");
+    geometry.tilted = true;
+    geometry.tiltDegrees = std::acos(std::min(1.0, std::abs(along) / std::sqrt(dot(span, span)))) * 180.0 / M_PI;
+    const std::string shear = "gantry tilt: slice positions leave the slice normal by up to " + format(largestShift) +
+                              " mm (a tilt of about " + format(geometry.tiltDegrees, 3) + " degrees)";
+    if (tilt == GantryTilt::Refuse) {
+      throw unsupported(seriesPath, shear + "; refused (--gantry-tilt refuse; the default resamples it)");
+    }
+    spdlog::warn(
+        "{}: {}; resampled onto a regular grid along the slice normal that covers the sheared stack, each "
+        "voxel interpolated at its true position (--gantry-tilt resample, the default)",
+        seriesPath, shear);
+  } else {
+    geometry.inPlaneOffsets.assign(count, {0.0, 0.0});
   }
 
   std::vector<double> gaps;
@@ -210,19 +220,88 @@ SeriesGeometry arrangeSlices(const std::string& seriesPath, const std::vector<Di
   return geometry;
 }
 
-void fillRegularSlices(const SeriesGeometry& geometry, const std::vector<float>& sortedStack, std::size_t sliceVoxels,
-                       float* output) {
-  if (!geometry.resampled) {
+InPlaneGrid coverSlices(const SeriesGeometry& geometry, std::array<std::size_t, 2> inputSize,
+                        std::array<double, 2> spacing) {
+  InPlaneGrid grid;
+  grid.inputSize = inputSize;
+  grid.size = inputSize;
+  grid.spacing = spacing;
+  for (int axis = 0; axis < 2; ++axis) {
+    double low = 0.0;
+    double high = 0.0;
+    for (const auto& offset : geometry.inPlaneOffsets) {
+      low = std::min(low, offset[axis]);
+      high = std::max(high, offset[axis]);
+    }
+    // Whole pixel steps from the first slice's lattice, so that an untilted axis keeps its pixels exactly;
+    // the tolerance keeps a shift of exactly n pixels from adding an empty row.
+    const double tolerance = kInPlaneShiftToleranceMm / spacing[axis];
+    const auto before = static_cast<long>(std::ceil(-low / spacing[axis] - tolerance));
+    const auto after = static_cast<long>(std::ceil(high / spacing[axis] - tolerance));
+    grid.start[axis] = -static_cast<double>(before) * spacing[axis];
+    grid.size[axis] = inputSize[axis] + static_cast<std::size_t>(before + after);
+  }
+  return grid;
+}
+
+namespace {
+
+// Bilinear value of one input slice at pixel coordinates (u, v); `outside` beyond its pixels.
+float sampleSlice(const float* slice, const InPlaneGrid& grid, double u, double v, float outside) {
+  constexpr double kEdge = 1e-6;
+  const auto columns = static_cast<double>(grid.inputSize[0]);
+  const auto rows = static_cast<double>(grid.inputSize[1]);
+  if (u < -kEdge || v < -kEdge || u > columns - 1 + kEdge || v > rows - 1 + kEdge) {
+    return outside;
+  }
+  u = std::clamp(u, 0.0, columns - 1);
+  v = std::clamp(v, 0.0, rows - 1);
+  const auto i0 = std::min(static_cast<std::size_t>(u), grid.inputSize[0] - 1);
+  const auto j0 = std::min(static_cast<std::size_t>(v), grid.inputSize[1] - 1);
+  const std::size_t i1 = std::min(i0 + 1, grid.inputSize[0] - 1);
+  const std::size_t j1 = std::min(j0 + 1, grid.inputSize[1] - 1);
+  const double fu = u - static_cast<double>(i0);
+  const double fv = v - static_cast<double>(j0);
+  const std::size_t width = grid.inputSize[0];
+  const double top = (1.0 - fu) * slice[j0 * width + i0] + fu * slice[j0 * width + i1];
+  const double bottom = (1.0 - fu) * slice[j1 * width + i0] + fu * slice[j1 * width + i1];
+  return static_cast<float>((1.0 - fv) * top + fv * bottom);
+}
+
+// Fills output slice `target` from input slice `source` at each output voxel's position in that slice,
+// adding `weight` times its value.
+void addShiftedSlice(const SeriesGeometry& geometry, const InPlaneGrid& grid, const float* source,
+                     std::size_t sourceIndex, double weight, float outside, float* target) {
+  const auto& offset = geometry.inPlaneOffsets[sourceIndex];
+  for (std::size_t j = 0; j < grid.size[1]; ++j) {
+    const double v = (grid.start[1] + static_cast<double>(j) * grid.spacing[1] - offset[1]) / grid.spacing[1];
+    for (std::size_t i = 0; i < grid.size[0]; ++i) {
+      const double u = (grid.start[0] + static_cast<double>(i) * grid.spacing[0] - offset[0]) / grid.spacing[0];
+      target[j * grid.size[0] + i] += static_cast<float>(weight) * sampleSlice(source, grid, u, v, outside);
+    }
+  }
+}
+
+}  // namespace
+
+void fillRegularSlices(const SeriesGeometry& geometry, const InPlaneGrid& grid, const std::vector<float>& sortedStack,
+                       float outside, float* output) {
+  if (!geometry.resampled && !geometry.tilted) {
     std::copy(sortedStack.begin(), sortedStack.end(), output);
     return;
   }
+  const std::size_t inputVoxels = grid.inputSize[0] * grid.inputSize[1];
+  const std::size_t outputVoxels = grid.size[0] * grid.size[1];
   for (std::size_t k = 0; k < geometry.sliceCount; ++k) {
-    const float* lower = sortedStack.data() + geometry.lower[k] * sliceVoxels;
-    const float* upper = sortedStack.data() + geometry.upper[k] * sliceVoxels;
-    const auto weight = static_cast<float>(geometry.upperWeight[k]);
-    float* slice = output + k * sliceVoxels;
-    for (std::size_t voxel = 0; voxel < sliceVoxels; ++voxel) {
-      slice[voxel] = (1.0f - weight) * lower[voxel] + weight * upper[voxel];
+    // Evenly spaced tilted slices: output slice k is input slice k, shifted.
+    const std::size_t lower = geometry.resampled ? geometry.lower[k] : k;
+    const std::size_t upper = geometry.resampled ? geometry.upper[k] : k;
+    const double weight = geometry.resampled ? geometry.upperWeight[k] : 0.0;
+    float* slice = output + k * outputVoxels;
+    std::fill(slice, slice + outputVoxels, 0.0f);
+    addShiftedSlice(geometry, grid, sortedStack.data() + lower * inputVoxels, lower, 1.0 - weight, outside, slice);
+    if (weight > 0.0) {
+      addShiftedSlice(geometry, grid, sortedStack.data() + upper * inputVoxels, upper, weight, outside, slice);
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "ImageIOFactories.h"
 
 #include "skipseg/core/Error.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <itkGDCMImageIOFactory.h>
 #include <itkMacro.h>
@@ -8,24 +9,10 @@
 #include <itkNiftiImageIOFactory.h>
 #include <itkNrrdImageIOFactory.h>
 
-#include <algorithm>
-#include <cctype>
 #include <mutex>
 #include <regex>
 
 namespace skipseg::io::detail {
-namespace {
-
-bool endsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string lowerCase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
-}  // namespace
 
 void registerImageIOFactories() {
   static std::once_flag once;
@@ -38,26 +25,8 @@ void registerImageIOFactories() {
 }
 
 std::string formatOfFileName(const std::string& path) {
-  const std::string name = lowerCase(path);
-  if (endsWith(name, ".nii") || endsWith(name, ".nii.gz")) {
-    return "NIfTI";
-  }
-  if (endsWith(name, ".nrrd") || endsWith(name, ".nhdr")) {
-    return "NRRD";
-  }
-  if (endsWith(name, ".mha") || endsWith(name, ".mhd")) {
-    return "MetaImage";
-  }
-  return "";
-}
-
-bool hasDetachedData(const std::string& path) {
-  const std::string name = lowerCase(path);
-  return endsWith(name, ".nhdr") || endsWith(name, ".mhd");
-}
-
-std::string supportedExtensions() {
-  return ".nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd or a DICOM folder";
+  const ImageFormat* format = imageFormatOfPath(path);
+  return format != nullptr && format->writable ? format->name : "";
 }
 
 std::string describeItkError(const std::exception& error) {

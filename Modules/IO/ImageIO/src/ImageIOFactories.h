@@ -8,15 +8,9 @@ namespace skipseg::io::detail {
 /// ITK's use-file, which would register them through static initialisers).
 void registerImageIOFactories();
 
-/// "NIfTI", "NRRD" or "MetaImage" for a supported file name (by extension, case-insensitive);
-/// empty for anything else.
+/// "NIfTI", "NRRD" or "MetaImage": the writable format the registry (ImageFormats.h) gives the file
+/// name's extension; empty for anything else.
 std::string formatOfFileName(const std::string& path);
-
-/// True for .nhdr and .mhd: the header names a second file that holds the voxels.
-bool hasDetachedData(const std::string& path);
-
-/// The list of supported extensions, for messages.
-std::string supportedExtensions();
 
 /// ITK's exception text reduced to its description (no file/line), on one line.
 std::string describeItkError(const std::exception& error);

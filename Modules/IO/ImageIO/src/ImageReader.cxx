@@ -7,6 +7,7 @@
 #include "skipseg/core/Logging.h"
 #include "skipseg/io/DicomSeries.h"
 #include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <itkGDCMImageIO.h>
 #include <itkImageFileReader.h>
@@ -114,6 +115,16 @@ void registerImageIOFactories() {
   detail::registerImageIOFactories();
 }
 
+GantryTilt gantryTiltFromName(const std::string& name) {
+  if (name == "resample") {
+    return GantryTilt::Resample;
+  }
+  if (name == "refuse") {
+    return GantryTilt::Refuse;
+  }
+  throw usageError("--gantry-tilt must be resample or refuse, not '" + name + "'");
+}
+
 ReadResult readImage(const std::string& path, const ReadOptions& options) {
   detail::registerImageIOFactories();
   std::error_code error;
@@ -131,7 +142,7 @@ ReadResult readImage(const std::string& path, const ReadOptions& options) {
       // A single DICOM file is read as a series of its own (one slice, or the frames of a multi-frame file).
       result = readDicomSeries(path, options);
     } else {
-      throw unsupported(path, "unknown image format; SkipSeg reads " + detail::supportedExtensions());
+      throw unsupported(path, "unknown image format; SkipSeg reads " + describeReadableInputs());
     }
   }
   spdlog::info("Read {} ({} {}, {} values): {}", path, result.info.format, result.info.pixelType,
@@ -185,7 +196,7 @@ ImageInfo readImageInfo(const std::string& path) {
       info.dicomSeries = listDicomSeries(path);
       return info;
     }
-    throw unsupported(path, "unknown image format; SkipSeg reads " + detail::supportedExtensions());
+    throw unsupported(path, "unknown image format; SkipSeg reads " + describeReadableInputs());
   }
   auto imageIO = openHeader(path, format);
   info.format = format;
@@ -198,7 +209,7 @@ MultiChannelReadResult readMultiChannelImage(const std::string& path) {
   detail::registerImageIOFactories();
   const std::string format = detail::formatOfFileName(path);
   if (format.empty()) {
-    throw unsupported(path, "unknown image format; SkipSeg reads " + detail::supportedExtensions());
+    throw unsupported(path, "unknown image format; SkipSeg reads " + describeReadableInputs());
   }
   auto imageIO = openHeader(path, format);
   checkVolumeShape(path, imageIO);

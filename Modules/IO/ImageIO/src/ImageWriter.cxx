@@ -9,6 +9,7 @@
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/OutputTransaction.h"
 #include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageFormats.h"
 
 #include <itkImageFileWriter.h>
 #include <itkMetaImageIO.h>
@@ -25,8 +26,9 @@ namespace fs = std::filesystem;
 namespace skipseg::io {
 namespace {
 
-constexpr const char* kUnknownFormat =
-    "unknown output format; SkipSeg writes .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd";
+std::string unknownFormat() {
+  return "unknown output format; SkipSeg writes " + describeWritableExtensions();
+}
 
 // Removes a temporary folder (and what is left in it) unless released.
 class TemporaryFolderGuard {
@@ -123,9 +125,9 @@ void writeAnyImage(const ImageType* image, const std::string& path) {
   detail::registerImageIOFactories();
   const std::string format = detail::formatOfFileName(path);
   if (format.empty()) {
-    throw unsupported(path, kUnknownFormat);
+    throw unsupported(path, unknownFormat());
   }
-  if (detail::hasDetachedData(path)) {
+  if (hasDetachedData(path)) {
     writeDetached(image, path);
     return;
   }
@@ -189,13 +191,9 @@ bool holds(const ValueSummary& summary) {
 
 }  // namespace
 
-bool isWritableImagePath(const std::string& path) {
-  return !detail::formatOfFileName(path).empty();
-}
-
 void checkImageOutput(const std::string& path) {
   if (!isWritableImagePath(path)) {
-    throw unsupported(path, kUnknownFormat);
+    throw unsupported(path, unknownFormat());
   }
   checkOutputFile(path);
 }

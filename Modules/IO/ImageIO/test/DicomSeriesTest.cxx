@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 
 namespace skipseg::io {
 namespace {
@@ -82,6 +83,36 @@ TEST(DicomSeries, ObliqueStackIsSortedAlongTheNormalWithSpacingFromPositions) {
   EXPECT_EQ(read.info.dicomSeries[0].sliceCount, 4u);
 }
 
+// What a DICOM SEG or RTSTRUCT must reference: each instance, in volume slice order, at its position.
+TEST(DicomSeries, ReadResultCarriesEachInstanceInVolumeSliceOrder) {
+  skipseg::testing::TemporaryDirectory folder;
+  const double c = std::cos(0.4);
+  const double s = std::sin(0.4);
+  writeStack(folder.path(), {0.0, 2.5, 5.0, 7.5}, {{c, s, 0, 0, 0, -1}});
+  const ReadResult read = readImage(folder.path());
+  ASSERT_TRUE(read.info.dicomSource.has_value());
+  const DicomSourceIdentity& source = *read.info.dicomSource;
+  EXPECT_EQ(source.seriesInstanceUid, "1.2.826.0.1.3680043.2.1125.77.1");
+  EXPECT_EQ(source.modality, "CT");
+  EXPECT_FALSE(source.studyInstanceUid.empty());
+  const ImageGeometry geometry = geometryOf(read.image);
+  ASSERT_EQ(source.instances.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const DicomInstanceReference& instance = source.instances[k];
+    EXPECT_EQ(std::filesystem::path(instance.file).filename(), "slice" + std::to_string(k) + ".dcm");
+    EXPECT_EQ(instance.sliceIndex, k);
+    EXPECT_EQ(instance.sopClassUid, "1.2.840.10008.5.1.4.1.1.2");
+    EXPECT_FALSE(instance.sopInstanceUid.empty());
+    const auto corner = geometry.indexToPhysical({{0.0, 0.0, double(k)}});
+    for (int axis = 0; axis < 3; ++axis) {
+      EXPECT_NEAR(instance.position[axis], corner[axis], 1e-6) << "slice " << k << " axis " << axis;
+    }
+    for (std::size_t other = 0; other < k; ++other) {
+      EXPECT_NE(instance.sopInstanceUid, source.instances[other].sopInstanceUid);
+    }
+  }
+}
+
 TEST(DicomSeries, SeveralSeriesNeedAChoiceAndTheErrorListsThem) {
   skipseg::testing::TemporaryDirectory folder;
   DicomSliceSpec ct;
@@ -100,6 +131,19 @@ TEST(DicomSeries, SeveralSeriesNeedAChoiceAndTheErrorListsThem) {
   expectError([&] { readImage(folder.path(), options); }, ExitCode::BadInput, folder.path(),
               "holds no DICOM series with UID 1.2.3; it holds: 1.2.826");
   EXPECT_EQ(listDicomSeries(folder.path()).size(), 2u);
+}
+
+TEST(DicomSeries, OnlyTheGivenFilesAreScannedWhenListed) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeStack(folder.file("a"), {0.0, 2.0, 4.0});
+  writeStack(folder.file("b"), {0.0, 3.0});
+  ReadOptions options;
+  options.dicomFiles = {folder.file("a/slice0.dcm"), folder.file("a/slice2.dcm")};
+  const ReadResult read = readImage(folder.path(), options);  // two series in the folder, but only two files seen
+  EXPECT_EQ(geometryOf(read.image).size[2], 2u);
+  EXPECT_NEAR(geometryOf(read.image).spacing[2], 4.0, 1e-6);
+  ASSERT_EQ(read.info.dicomSeries.size(), 1u);
+  EXPECT_EQ(read.info.dicomSeries[0].files, options.dicomFiles);
 }
 
 TEST(DicomSeries, UnevenSpacingIsReportedWithTheLargestDeviation) {
@@ -123,6 +167,12 @@ TEST(DicomSeries, UnevenSpacingCanBeResampledOntoARegularGrid) {
   const double weight = 2.0 / 2.3;
   EXPECT_NEAR(read.image->GetPixel({{0, 0, 2}}), (1 - weight) * 100 + weight * 200, 1e-3);
   EXPECT_NEAR(read.image->GetPixel({{0, 0, 3}}), 300, 1e-3);
+  // Interpolated slices are no instance's pixels: the instances are listed without a slice index.
+  ASSERT_TRUE(read.info.dicomSource.has_value());
+  ASSERT_EQ(read.info.dicomSource->instances.size(), 4u);
+  for (const auto& instance : read.info.dicomSource->instances) {
+    EXPECT_FALSE(instance.sliceIndex.has_value());
+  }
 }
 
 TEST(DicomSeries, MissingSliceIsReported) {
@@ -145,11 +195,65 @@ TEST(DicomSeries, MixedOrientationsAreReported) {
               "mixed slice orientations: ImageOrientationPatient of");
 }
 
-TEST(DicomSeries, GantryTiltIsReportedWithItsAngle) {
+TEST(DicomSeries, GantryTiltCanBeRefusedWithItsAngle) {
   skipseg::testing::TemporaryDirectory folder;
   writeStack(folder.path(), {0.0, 2.0, 4.0, 6.0}, {{1, 0, 0, 0, 1, 0}}, {{0, 0.5, 0}});
-  expectError([&] { readImage(folder.path()); }, ExitCode::Unsupported, folder.path(),
-              "gantry tilt: slice positions leave the slice normal by up to 1.5 mm (a tilt of about 14 degrees)");
+  ReadOptions options;
+  options.gantryTilt = GantryTilt::Refuse;
+  expectError([&] { readImage(folder.path(), options); }, ExitCode::Unsupported, folder.path(),
+              "gantry tilt: slice positions leave the slice normal by up to 1.5 mm (a tilt of about 14 degrees); "
+              "refused (--gantry-tilt refuse; the default resamples it)");
+}
+
+// Slices 2 mm apart along the normal, each shifted 0.5 mm (one row of 0.5 mm) further along the column
+// direction: the volume is widened by 3 rows and every voxel holds the input pixel at its position.
+TEST(DicomSeries, GantryTiltIsResampledOntoAGridAlongTheNormalThatCoversTheStack) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeStack(folder.path(), {0.0, 2.0, 4.0, 6.0}, {{1, 0, 0, 0, 1, 0}}, {{0, 0.5, 0}});
+  const ReadResult read = readImage(folder.path());
+  const ImageGeometry geometry = geometryOf(read.image);
+  EXPECT_EQ(geometry.size, (std::array<std::size_t, 3>{{6, 8, 4}}));
+  EXPECT_NEAR(geometry.spacing[0], 0.75, 1e-9);
+  EXPECT_NEAR(geometry.spacing[1], 0.5, 1e-9);
+  EXPECT_NEAR(geometry.spacing[2], 2.0, 1e-9);
+  EXPECT_NEAR(geometry.direction[2 * 3 + 2], 1.0, 1e-12);  // k along the slice normal, not the stacking
+  EXPECT_NEAR(geometry.origin[1], 20.0, 1e-9);
+  // Input slice k's pixel (i, j) lies at output row j + k; rows no slice covers hold the lowest value (0).
+  for (int k = 0; k < 4; ++k) {
+    for (int j = 0; j < 8; ++j) {
+      const float expected = (j - k >= 0 && j - k < 5) ? static_cast<float>(100 * k + 2 + 10 * (j - k)) : 0.0f;
+      EXPECT_EQ(read.image->GetPixel({{2, j, k}}), expected) << "row " << j << " slice " << k;
+    }
+  }
+  const auto world = geometry.indexToPhysical({{2.0, 4.0, 3.0}});
+  EXPECT_NEAR(world[1], 20.0 + 3 * 0.5 + 1 * 0.5, 1e-9);  // slice 3's row 1
+  ASSERT_TRUE(read.info.dicomSource.has_value());
+  for (const auto& instance : read.info.dicomSource->instances) {
+    EXPECT_FALSE(instance.sliceIndex.has_value());  // shifted slices are no instance's pixels
+  }
+}
+
+TEST(DicomSeries, GantryTiltOfHalfARowIsInterpolatedLinearly) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeStack(folder.path(), {0.0, 2.0, 4.0, 6.0}, {{1, 0, 0, 0, 1, 0}}, {{0, 0.25, 0}});
+  const ReadResult read = readImage(folder.path());
+  EXPECT_EQ(geometryOf(read.image).size, (std::array<std::size_t, 3>{{6, 7, 4}}));
+  // Slice 1 lies half a row further: output row 2 is halfway between its rows 1 and 2.
+  EXPECT_NEAR(read.image->GetPixel({{0, 2, 1}}), 100 + 15, 1e-4);
+  EXPECT_NEAR(read.image->GetPixel({{3, 2, 2}}), 200 + 3 + 10, 1e-4);  // a whole row for slice 2
+}
+
+// Tilt and uneven spacing together: an output slice between two inputs blends each at its own shift.
+TEST(DicomSeries, GantryTiltWithUnevenSpacingInterpolatesEachSliceAtItsOwnShift) {
+  skipseg::testing::TemporaryDirectory folder;
+  writeStack(folder.path(), {0.0, 2.0, 4.3, 6.0}, {{1, 0, 0, 0, 1, 0}}, {{0, 0.5, 0}});
+  ReadOptions options;
+  options.allowUnevenSpacing = true;
+  const ReadResult read = readImage(folder.path(), options);
+  EXPECT_EQ(geometryOf(read.image).size, (std::array<std::size_t, 3>{{6, 8, 4}}));
+  // Output slice 2 (4 mm) lies between input 1 (2 mm, one row on) and input 2 (4.3 mm, two rows on).
+  const double weight = 2.0 / 2.3;
+  EXPECT_NEAR(read.image->GetPixel({{0, 4, 2}}), (1 - weight) * (100 + 30) + weight * (200 + 20), 1e-3);
 }
 
 TEST(DicomSeries, SeveralImagesAtOnePositionAre4D) {
@@ -220,6 +324,146 @@ TEST(DicomSeries, RealCtSeriesReadsInHounsfieldUnitsWithSpacingFromPositions) {
   EXPECT_EQ(read.info.modality, "CT");
   ASSERT_EQ(read.info.dicomSeries.size(), 1u);
   EXPECT_EQ(read.info.dicomSeries[0].sliceCount, 20u);
+  ASSERT_TRUE(read.info.dicomSource.has_value());
+  EXPECT_FALSE(read.info.dicomSource->frameOfReferenceUid.empty());
+  ASSERT_EQ(read.info.dicomSource->instances.size(), 20u);
+  for (std::size_t k = 0; k < 20; ++k) {
+    const auto corner = geometry.indexToPhysical({{0.0, 0.0, double(k)}});
+    for (int axis = 0; axis < 3; ++axis) {
+      EXPECT_NEAR(read.info.dicomSource->instances[k].position[axis], corner[axis], 1e-4);
+    }
+  }
+}
+
+// A tilted series made from the real CT: its column direction turned 15 degrees about the row direction,
+// positions kept (the table moves 2 mm per slice), so each slice lies 0.52 mm further along its columns.
+class TiltedRealSeries : public ::testing::Test {
+ protected:
+  static constexpr double kDegrees = 15.0;
+
+  void makeSeries(const std::string& source) {
+    const double angle = kDegrees * M_PI / 180.0;
+    column_ = {0.0, std::cos(angle), std::sin(angle)};
+    std::filesystem::create_directories(tilted_);
+    for (const auto& entry : std::filesystem::directory_iterator(source)) {
+      testing::copyDicomWithTags(
+          entry.path().string(), tilted_ + "/" + entry.path().filename().string(),
+          {{0x0020, 0x0037, "DS", testing::decimalStrings({1, 0, 0, column_[0], column_[1], column_[2]})},
+           {0x0018, 0x1120, "DS", "15"}});  // GantryDetectorTilt, which dcm2niix looks for
+    }
+  }
+
+  skipseg::testing::TemporaryDirectory work_;
+  std::string tilted_ = work_.file("tilted");
+  std::array<double, 3> column_{};
+};
+
+// Every voxel holds the input pixels at its true position: the DICOM definition (ImagePositionPatient of its
+// slice + u * row + v * column) applied to the untilted reading of the same pixels.
+TEST_F(TiltedRealSeries, EveryVoxelLiesAtItsTruePosition) {
+  SKIPSEG_REQUIRE_SHARED_DATA(source, "totalsegmentator/example_ct_dicom");
+  makeSeries(source);
+  const ReadResult original = readImage(source);  // same pixels, slice positions 2 mm apart along z
+  const ReadResult tilted = readImage(tilted_);
+  const ImageGeometry flat = geometryOf(original.image);
+  const ImageGeometry geometry = geometryOf(tilted.image);
+  EXPECT_EQ(geometry.size, (std::array<std::size_t, 3>{{512, 523, 20}}));  // 9.8 mm of shear: 11 more rows
+  EXPECT_NEAR(geometry.spacing[2], 2.0 * std::cos(kDegrees * M_PI / 180.0), 1e-6);
+  for (int axis = 0; axis < 3; ++axis) {
+    EXPECT_NEAR(geometry.origin[axis], flat.origin[axis], 0.01);  // the first slice's ImagePositionPatient
+  }
+  double largestDifference = 0.0;
+  std::size_t checked = 0;
+  for (std::size_t k = 0; k < 20; k += 3) {
+    const auto slicePosition = flat.indexToPhysical({{0.0, 0.0, double(k)}});
+    for (std::size_t j = 0; j < geometry.size[1]; j += 7) {
+      for (std::size_t i = 0; i < 512; i += 13) {
+        const auto world = geometry.indexToPhysical({{double(i), double(j), double(k)}});
+        double u = 0.0;
+        double v = 0.0;
+        for (int axis = 0; axis < 3; ++axis) {
+          u += (world[axis] - slicePosition[axis]) * (axis == 0 ? 1.0 : 0.0) / flat.spacing[0];
+          v += (world[axis] - slicePosition[axis]) * column_[axis] / flat.spacing[1];
+        }
+        const auto row = static_cast<long>(std::floor(v));
+        if (row < 0 || row + 1 > 511) {
+          continue;
+        }
+        const auto column = std::lround(u);
+        ASSERT_NEAR(u, double(column), 1e-4);  // the row direction is untouched by the tilt
+        const double weight = v - double(row);
+        const double expected = (1 - weight) * original.image->GetPixel({{column, row, long(k)}}) +
+                                weight * original.image->GetPixel({{column, row + 1, long(k)}});
+        largestDifference =
+            std::max(largestDifference, std::abs(expected - tilted.image->GetPixel({{long(i), long(j), long(k)}})));
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 10000u);
+  EXPECT_LT(largestDifference, 0.01);  // HU
+}
+
+// dcm2niix (v1.0.20220720 here) writes a tilt-corrected volume beside the uncorrected one.
+TEST_F(TiltedRealSeries, AgreesWithDcm2niixInGridAndIntensities) {
+  SKIPSEG_REQUIRE_SHARED_DATA(source, "totalsegmentator/example_ct_dicom");
+  const std::string dcm2niix = "/usr/bin/dcm2niix";
+  if (!std::filesystem::exists(dcm2niix)) {
+    GTEST_SKIP() << "dcm2niix is not installed (Pipelines/install-dependencies.sh installs it)";
+  }
+  makeSeries(source);
+  const std::string converted = work_.file("dcm2niix");
+  std::filesystem::create_directories(converted);
+  const std::string command = dcm2niix + " -z n -b n -f tilted -o '" + converted + "' '" + tilted_ + "' > '" +
+                              work_.file("dcm2niix.log") + "' 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const std::string corrected = converted + "/tilted_Tilt_1.nii";
+  ASSERT_TRUE(std::filesystem::exists(corrected)) << "dcm2niix wrote no tilt-corrected volume";
+
+  const ReadResult ours = readImage(tilted_);
+  const ReadResult theirs = readImage(corrected);
+  const ImageGeometry a = geometryOf(ours.image);
+  const ImageGeometry b = geometryOf(theirs.image);
+  EXPECT_EQ(a.size, b.size);
+  for (int axis = 0; axis < 3; ++axis) {
+    EXPECT_NEAR(a.spacing[axis], b.spacing[axis], 0.01) << "spacing " << axis;
+    // dcm2niix stores the rows in reverse order (NIfTI's usual flip): its j axis is our -j.
+    const double sign = axis == 1 ? -1.0 : 1.0;
+    for (int world = 0; world < 3; ++world) {
+      EXPECT_NEAR(a.direction[world * 3 + axis], sign * b.direction[world * 3 + axis], 1e-4);
+    }
+  }
+  // Voxel for voxel, with the rows reversed: the best of a few row offsets (how each rounds the shear to
+  // whole rows) must agree, with a correlation of the intensities above 0.9999.
+  const auto rows = static_cast<long>(a.size[1]);
+  double best = -1.0;
+  long bestOffset = 0;
+  for (long offset = -2; offset <= 2; ++offset) {
+    double sumA = 0, sumB = 0, sumAA = 0, sumBB = 0, sumAB = 0, n = 0;
+    for (long k = 0; k < long(a.size[2]); ++k) {
+      for (long j = 0; j < rows; j += 2) {
+        const long mirrored = rows - 1 - j + offset;
+        if (mirrored < 0 || mirrored >= rows) {
+          continue;
+        }
+        for (long i = 0; i < long(a.size[0]); i += 2) {
+          const double x = ours.image->GetPixel({{i, j, k}});
+          const double y = theirs.image->GetPixel({{i, mirrored, k}});
+          sumA += x, sumB += y, sumAA += x * x, sumBB += y * y, sumAB += x * y, n += 1;
+        }
+      }
+    }
+    const double correlation =
+        (sumAB - sumA * sumB / n) / std::sqrt((sumAA - sumA * sumA / n) * (sumBB - sumB * sumB / n));
+    if (correlation > best) {
+      best = correlation;
+      bestOffset = offset;
+    }
+  }
+  std::cout << "tilted series vs dcm2niix: intensity correlation " << best << " with a row offset of " << bestOffset
+            << "; origins " << a.describe() << " | " << b.describe() << "\n";
+  EXPECT_GT(best, 0.9999);
+  EXPECT_LE(std::abs(bestOffset), 1);
 }
 
 // The labels were made on this series and stored LAS: every voxel centre of the series must be a

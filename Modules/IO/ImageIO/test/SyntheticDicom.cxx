@@ -35,26 +35,39 @@ std::string multiValue(const std::array<double, N>& values) {
   return text.str();
 }
 
-void rewrite(const std::string& path, const std::function<void(gdcm::DataSet&)>& edit) {
+// A UID element's text without its padding; empty when absent.
+std::string uidText(const gdcm::DataSet& data, const gdcm::Tag& tag) {
+  const gdcm::ByteValue* value = data.FindDataElement(tag) ? data.GetDataElement(tag).GetByteValue() : nullptr;
+  std::string text = value == nullptr ? "" : std::string(value->GetPointer(), value->GetLength());
+  text.erase(text.find_last_not_of(std::string(" \0", 2)) + 1);
+  return text;
+}
+
+void rewrite(const std::string& path, const std::function<void(gdcm::DataSet&)>& edit, std::string target = "") {
   gdcm::Reader reader;
   reader.SetFileName(path.c_str());
   if (!reader.Read()) {
     throw std::runtime_error("cannot re-read " + path);
   }
   edit(reader.GetFile().GetDataSet());
-  // Keep the file meta information's SOP class in step with the data set's.
-  const gdcm::DataSet& data = reader.GetFile().GetDataSet();
-  if (data.FindDataElement(gdcm::Tag(0x0008, 0x0016))) {
-    gdcm::DataElement sopClass = data.GetDataElement(gdcm::Tag(0x0008, 0x0016));
-    sopClass.SetTag(gdcm::Tag(0x0002, 0x0002));
-    sopClass.SetVR(gdcm::VR::UI);
-    reader.GetFile().GetHeader().Replace(sopClass);
+  // Keep the file meta information's SOP class and instance in step with the data set's; anonymised files
+  // that left the data set's empty get the header's (GDCM's writer needs them there).
+  gdcm::DataSet& data = reader.GetFile().GetDataSet();
+  gdcm::FileMetaInformation& header = reader.GetFile().GetHeader();
+  for (const auto& [dataTag, metaTag] : {std::pair{gdcm::Tag(0x0008, 0x0016), gdcm::Tag(0x0002, 0x0002)},
+                                         std::pair{gdcm::Tag(0x0008, 0x0018), gdcm::Tag(0x0002, 0x0003)}}) {
+    std::string text = uidText(data, dataTag);
+    if (text.empty()) {
+      text = uidText(header, metaTag);
+      data.Replace(textElement(dataTag.GetGroup(), dataTag.GetElement(), gdcm::VR::UI, text));
+    }
+    header.Replace(textElement(metaTag.GetGroup(), metaTag.GetElement(), gdcm::VR::UI, text));
   }
   gdcm::Writer writer;
   writer.SetFile(reader.GetFile());
-  writer.SetFileName(path.c_str());
+  writer.SetFileName((target.empty() ? path : target).c_str());
   if (!writer.Write()) {
-    throw std::runtime_error("cannot rewrite " + path);
+    throw std::runtime_error("cannot write " + (target.empty() ? path : target));
   }
 }
 
@@ -123,7 +136,8 @@ void addPetSuvTags(const std::string& path) {
   });
 }
 
-void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element, const std::string& text) {
+void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element,
+                        const std::string& text) {
   gdcm::Reader reader;
   reader.SetFileName(path.c_str());
   if (!reader.Read()) {
@@ -143,6 +157,41 @@ void replaceTagWithText(const std::string& path, unsigned short group, unsigned 
   if (!writer.Write()) {
     throw std::runtime_error("cannot rewrite " + path);
   }
+}
+
+void copyDicomWithTags(const std::string& from, const std::string& to, const std::vector<TagText>& tags) {
+  rewrite(
+      from,
+      [&](gdcm::DataSet& data) {
+        for (const auto& tag : tags) {
+          data.Replace(textElement(tag.group, tag.element, gdcm::VR::GetVRType(tag.vr.c_str()), tag.value));
+        }
+      },
+      to);
+}
+
+void writeNonImageObject(const std::string& path, const std::vector<TagText>& tags) {
+  gdcm::Writer writer;
+  gdcm::DataSet& data = writer.GetFile().GetDataSet();
+  data.Replace(textElement(0x0008, 0x0016, gdcm::VR::UI, "1.2.840.10008.5.1.4.1.1.88.11"));  // Basic Text SR
+  data.Replace(textElement(0x0008, 0x0060, gdcm::VR::CS, "SR"));
+  for (const auto& tag : tags) {
+    data.Replace(textElement(tag.group, tag.element, gdcm::VR::GetVRType(tag.vr.c_str()), tag.value));
+  }
+  writer.GetFile().GetHeader().SetDataSetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
+  writer.SetFileName(path.c_str());
+  if (!writer.Write()) {
+    throw std::runtime_error("cannot write " + path);
+  }
+}
+
+std::string decimalStrings(const std::vector<double>& values) {
+  std::ostringstream text;
+  text.precision(10);
+  for (std::size_t index = 0; index < values.size(); ++index) {
+    text << (index ? "\\" : "") << values[index];
+  }
+  return text.str();
 }
 
 }  // namespace skipseg::io::testing

@@ -3,6 +3,7 @@
 // Pixels are written by ITK (GDCM), then the geometry tags are set exactly as text with GDCM.
 #include <array>
 #include <string>
+#include <vector>
 
 namespace skipseg::io::testing {
 
@@ -25,5 +26,24 @@ void addPetSuvTags(const std::string& path);
 /// Rewrites an existing file in explicit VR with one tag replaced by `text` stored as an Integer String
 /// (IS), whatever the tag's usual type: how a broken writer produces e.g. SamplesPerPixel "x".
 void replaceTagWithText(const std::string& path, unsigned short group, unsigned short element, const std::string& text);
+
+/// One data element to set, as text: (group,element), its value representation ("DS", "UI", ...), the value.
+struct TagText {
+  unsigned short group;
+  unsigned short element;
+  std::string vr;
+  std::string value;
+};
+
+/// Copies a DICOM file (a real one: its pixel data are kept as stored, compressed or not) to `to` with the
+/// given elements set; the SOP instance UID of the file meta information follows the data set's.
+void copyDicomWithTags(const std::string& from, const std::string& to, const std::vector<TagText>& tags);
+
+/// "a\b\c" with 10 significant digits, for DS values.
+std::string decimalStrings(const std::vector<double>& values);
+
+/// Writes a DICOM object without pixels (a Basic Text SR: no Rows, Columns or pixel data) with these elements
+/// (study, series, patient...) set.
+void writeNonImageObject(const std::string& path, const std::vector<TagText>& tags);
 
 }  // namespace skipseg::io::testing

@@ -5,6 +5,7 @@
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/io/Orientation.h"
@@ -25,6 +26,7 @@ int run(const cli::ParsedOptions& options) {
   io::ReadOptions readOptions;
   readOptions.seriesUid = options.stringOr("series", "");
   readOptions.allowUnevenSpacing = options.flag("allow-uneven-spacing");
+  readOptions.gantryTilt = io::gantryTiltFromName(options.string("gantry-tilt"));
 
   if (options.flag("labels")) {
     auto labels = io::readLabelImage(input, readOptions);
@@ -72,16 +74,16 @@ cli::ProgramDescription convertProgramDescription() {
   input.required = true;
   input.label = "Input image";
   input.group = "Input and output";
-  input.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};  // Slicer writes its temporary input as the first
+  input.fileExtensions = io::slicerImageExtensions();
   auto& output =
       description.add("output", cli::ParameterKind::OutputImage,
-                      "Output file; its extension chooses the format (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd).");
+                      "Output file; its extension chooses the format (" + io::describeWritableExtensions() + ").");
   output.positionalIndex = 1;
   output.placeholder = "OUTPUT";
   output.required = true;
   output.label = "Output image";
   output.group = "Input and output";
-  output.fileExtensions = {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"};
+  output.fileExtensions = io::slicerImageExtensions();
   description
       .add("series", cli::ParameterKind::String,
            "DICOM only: the SeriesInstanceUID to convert when the folder holds several series "
@@ -97,6 +99,12 @@ cli::ProgramDescription convertProgramDescription() {
       .add("allow-uneven-spacing", cli::ParameterKind::Flag,
            "DICOM only: accept unevenly spaced slices, resampled linearly onto a regular grid (logged).")
       .slicer = false;
+  auto& tilt = description.add("gantry-tilt", cli::ParameterKind::Enumeration,
+                               "DICOM only: a gantry-tilted series is resampled onto a regular grid along the slice "
+                               "normal (logged with the angle) or refused.");
+  tilt.choices = {"resample", "refuse"};
+  tilt.defaultValue = "resample";
+  tilt.slicer = false;
   auto& labels =
       description.add("labels", cli::ParameterKind::Flag,
                       "Treat the image as a label map: integer values 0..65535 are required and written as the "

@@ -11,6 +11,7 @@
 #include "skipseg/evaluation/LabelStatistics.h"
 #include "skipseg/evaluation/LabelTable.h"
 #include "skipseg/evaluation/MetricReport.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
 
 #include <spdlog/spdlog.h>
@@ -25,17 +26,9 @@ namespace {
 namespace fs = std::filesystem;
 using cli::ParameterKind;
 
-const std::vector<std::string> imageExtensions{".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"};
-
 // "case_001.nii.gz" -> "case_001"; empty when the file is not an image SkipSeg reads.
 std::string caseName(const std::string& fileName) {
-  for (const auto& extension : imageExtensions) {
-    if (fileName.size() > extension.size() &&
-        fileName.compare(fileName.size() - extension.size(), extension.size(), extension) == 0) {
-      return fileName.substr(0, fileName.size() - extension.size());
-    }
-  }
-  return "";
+  return io::hasImageFileExtension(fileName) ? io::withoutImageExtension(fileName) : "";
 }
 
 // Case name -> image path for the images directly in `folder`.
@@ -158,7 +151,7 @@ int compareMode(const cli::ParsedOptions& options) {
   const auto referenceCases = casesIn(referencePath);
   const auto predictionCases = casesIn(predictionPath);
   if (referenceCases.empty()) {
-    throw badInput(referencePath, "no label images (.nii.gz, .nii, .nrrd, .nhdr, .mha, .mhd) in the folder");
+    throw badInput(referencePath, "no label images (" + io::describeWritableExtensions() + ") in the folder");
   }
   for (const auto& [name, path] : predictionCases) {
     if (referenceCases.count(name) == 0) {
@@ -245,7 +238,7 @@ cli::ProgramDescription evaluateProgramDescription() {
   reference.group = "Input and output";
   reference.label = "Reference labels";
   reference.positionalIndex = 0;
-  reference.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  reference.fileExtensions = io::slicerImageExtensions();
   reference.placeholder = "REFERENCE";  // a label image or a folder of them
   reference.requiredUnless = "--statistics";
   auto& prediction = program.add("prediction", ParameterKind::InputLabelMap,
@@ -253,7 +246,7 @@ cli::ProgramDescription evaluateProgramDescription() {
   prediction.group = "Input and output";
   prediction.label = "Predicted labels";
   prediction.positionalIndex = 1;
-  prediction.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  prediction.fileExtensions = io::slicerImageExtensions();
   prediction.placeholder = "PREDICTION";
   prediction.requiredUnless = "--statistics";
   auto& output =
@@ -272,11 +265,12 @@ cli::ProgramDescription evaluateProgramDescription() {
   program.parameters.back().label = "Label IDs";
   auto& names = program.add(
       "label-names", ParameterKind::InputFile,
-      "Names for the labels: a JSON {\"1\": \"spleen\", ...}, a skipseg.json model description, or a colour "
-      "table (\"id name r g b a\" lines, 3D Slicer .ctbl).");
+      "Names for the labels: a model (.ssm, TorchScript .pt, nnU-Net folder or dataset.json), a skipseg-segment "
+      "sidecar, a skipseg-batch summary, a JSON {\"1\": \"spleen\", ...}, or a colour table (\"id name r g b a\" "
+      "lines, 3D Slicer .ctbl). Default: the sidecar beside the prediction.");
   names.positionalIndex = 3;
   names.placeholder = "NAMES";  // the last position: Slicer may leave it out
-  names.fileExtensions = {".json", ".ctbl", ".txt"};
+  names.fileExtensions = {".json", ".ssm", ".pt", ".ctbl", ".txt"};
   auto& tolerance = program.add("tolerance", ParameterKind::Float, "Tolerance of the normalised surface Dice, in mm.");
   tolerance.defaultValue = "1";
   tolerance.label = "Surface Dice tolerance (mm)";

@@ -131,6 +131,44 @@ TEST(EvaluateProgram, CsvReportAndTheOtherEmptyConventions) {
   EXPECT_NE(second.find("case,reference,2,label_2,0,0,1,1,1,1,0,0,0,0,0,0,1"), std::string::npos) << second;
 }
 
+// Names from the model the labels came from: a SkipSeg model file, a TorchScript model (read without
+// LibTorch), and skipseg-batch's summary, which names its model (as given, or beside the summary).
+TEST(EvaluateProgram, LabelNamesComeFromModelFilesAndBatchSummaries) {
+  skipseg::testing::TemporaryDirectory folder;
+  skipseg::io::writeLabelImage(ballImage(8.75).GetPointer(), folder.file("reference.nii.gz"));
+  skipseg::io::writeLabelImage(ballImage(10.75).GetPointer(), folder.file("prediction.nii.gz"));
+  const std::string ssm = skipseg::testing::sourcePath("Data/Models/brain-demo.ssm");
+  fs::copy_file(ssm, folder.file("copied.ssm"));
+  skipseg::writeFileAtomically(folder.file("summary.json"),
+                               R"({"program": "skipseg-batch", "worker": "segment", "model": "copied.ssm"})");
+  skipseg::writeFileAtomically(folder.file("absolute-summary.json"),
+                               R"({"program": "skipseg-batch", "model": ")" + ssm + R"("})");
+  const std::vector<std::pair<std::string, std::string>> sources{
+      {ssm, "left_cerebrum"},
+      {skipseg::testing::sourcePath("Data/Testing/derivative_2d_xyz.pt"), "increase"},
+      {folder.file("summary.json"), "left_cerebrum"},
+      {folder.file("absolute-summary.json"), "left_cerebrum"}};
+  for (const auto& [names, first] : sources) {
+    fs::remove(folder.file("report.csv"));
+    ASSERT_EQ(run({"--reference", folder.file("reference.nii.gz"), "--prediction", folder.file("prediction.nii.gz"),
+                   "--label-names", names, "--label-ids", "1", "--output", folder.file("report.csv")}),
+              0)
+        << names;
+    const std::string csv = readText(folder.file("report.csv"));
+    EXPECT_NE(csv.find("\ncase,reference,1," + first + ","), std::string::npos) << names << "\n" << csv;
+  }
+  // A summary whose model has gone: one line naming the summary and the model, exit code 3.
+  skipseg::writeFileAtomically(folder.file("stale.json"), R"({"program": "skipseg-batch", "model": "gone.ssm"})");
+  std::string errors;
+  EXPECT_EQ(run({"--reference", folder.file("reference.nii.gz"), "--prediction", folder.file("prediction.nii.gz"),
+                 "--label-names", folder.file("stale.json"), "--output", folder.file("stale.csv")},
+                &errors),
+            3);
+  EXPECT_NE(errors.find(folder.file("stale.json") + ": the skipseg-batch summary names the model gone.ssm"),
+            std::string::npos)
+      << errors;
+}
+
 TEST(EvaluateProgram, DifferentGridsFailUnlessResamplingIsAsked) {
   skipseg::testing::TemporaryDirectory folder;
   skipseg::io::writeLabelImage(ballImage(8.75).GetPointer(), folder.file("reference.nii.gz"));

@@ -6,6 +6,7 @@
 #include "skipseg/core/Logging.h"
 #include "skipseg/io/DicomSeries.h"
 #include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/Orientation.h"
 
@@ -109,6 +110,7 @@ int run(const cli::ParsedOptions& options) {
   io::ReadOptions readOptions;
   readOptions.seriesUid = options.stringOr("series", "");
   readOptions.allowUnevenSpacing = options.flag("allow-uneven-spacing");
+  readOptions.gantryTilt = io::gantryTiltFromName(options.string("gantry-tilt"));
   const io::ImageInfo header = io::readImageInfo(path);
   if (header.format == "DICOM" && header.dicomSeries.size() > 1 && readOptions.seriesUid.empty()) {
     // Several series: list them (this is how a user finds the UID to pass to --series).
@@ -140,7 +142,7 @@ cli::ProgramDescription infoProgramDescription() {
       "series and no --series it prints only that list.";
   description.slicerModule = false;
   auto& input = description.add("input", cli::ParameterKind::InputImage,
-                                "Image file (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd), DICOM file or DICOM folder.");
+                                "Image file (" + io::describeWritableExtensions() + "), DICOM file or DICOM folder.");
   input.positionalIndex = 0;
   input.placeholder = "IMAGE";
   input.required = true;
@@ -151,6 +153,11 @@ cli::ProgramDescription infoProgramDescription() {
       .placeholder = "UID";
   description.add("allow-uneven-spacing", cli::ParameterKind::Flag,
                   "DICOM only: accept unevenly spaced slices, resampled linearly onto a regular grid (logged).");
+  auto& tilt = description.add("gantry-tilt", cli::ParameterKind::Enumeration,
+                               "DICOM only: a gantry-tilted series is resampled onto a regular grid along the slice "
+                               "normal (logged with the angle) or refused.");
+  tilt.choices = {"resample", "refuse"};
+  tilt.defaultValue = "resample";
   return description;
 }
 

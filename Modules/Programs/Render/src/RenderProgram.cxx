@@ -3,15 +3,21 @@
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Interrupt.h"
+#include "skipseg/core/JsonFile.h"
+#include "skipseg/core/ModelArchive.h"
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/OutputTransaction.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/evaluation/GridMatching.h"
 #include "skipseg/evaluation/LabelTable.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
+#include "skipseg/render/AnnotatedPictures.h"
 #include "skipseg/render/RenderSegmentation.h"
 
 #include <spdlog/spdlog.h>
+
+#include <filesystem>
 
 namespace skipseg::programs {
 
@@ -35,7 +41,7 @@ cli::ProgramDescription renderProgramDescription() {
   labels.placeholder = "LABELS";
   labels.group = "Input and output";
   labels.label = "Label map";
-  labels.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  labels.fileExtensions = io::slicerImageExtensions();
   auto& image = program.add("image", ParameterKind::InputImage,
                             "The scan under the labels (same grid), shown under the slices; without it the labels "
                             "are drawn on black.");
@@ -43,7 +49,7 @@ cli::ProgramDescription renderProgramDescription() {
   image.label = "Scan";
   image.positionalIndex = 1;
   image.placeholder = "SCAN";  // the last position: Slicer may leave it out
-  image.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  image.fileExtensions = io::slicerImageExtensions();
   auto& output = program.add("output-dir", ParameterKind::OutputDirectory, "Folder for the meshes and pictures.");
   output.required = true;
   output.group = "Input and output";
@@ -51,8 +57,9 @@ cli::ProgramDescription renderProgramDescription() {
   output.placeholder = "DIR";
   auto& names =
       program.add("label-names", ParameterKind::InputFile,
-                  "Label names and colours: a skipseg.json model description, a JSON {\"1\": \"spleen\"}, or a colour "
-                  "table (\"id name r g b a\", 3D Slicer .ctbl).");
+                  "Label names and colours: a model (.ssm, TorchScript .pt, nnU-Net folder or dataset.json), a "
+                  "skipseg-segment sidecar, a skipseg-batch summary, a JSON {\"1\": \"spleen\"}, or a colour table "
+                  "(\"id name r g b a\", 3D Slicer .ctbl). Default: the sidecar beside the labels.");
   names.slicer = false;  // a file after the optional scan would take the scan's position in Slicer
   auto& format = program.add("mesh-format", ParameterKind::Enumeration, "Mesh file format, or none for no meshes.");
   format.choices = {"vtp", "stl", "obj", "none"};
@@ -81,11 +88,40 @@ cli::ProgramDescription renderProgramDescription() {
   window.defaultValue = "auto";
   program.add("no-slices", ParameterKind::Flag, "Do not write slices.png.").label = "No slice picture";
   program.add("no-3d", ParameterKind::Flag, "Do not write surfaces.png (no X display needed).").label = "No 3D picture";
-  auto& size = program.add("size", ParameterKind::Integer, "Width and height of surfaces.png in pixels.");
+  auto& size = program.add("size", ParameterKind::Integer,
+                           "Width and height of the 3D view in surfaces.png, in pixels (title and legend add to it).");
   size.defaultValue = "800";
-  size.label = "3D picture size (pixels)";
+  size.label = "3D view size (pixels)";
+  auto& panel = program.add("panel-size", ParameterKind::Integer,
+                            "slices.png: the largest panel is at least this many pixels (small scans get finer "
+                            "pixels than their voxels); 0: pixels of the finest voxel spacing.");
+  panel.defaultValue = "384";
+  panel.advanced = true;
+  panel.label = "Smallest slice panel (pixels)";
   return program;
 }
+
+namespace {
+
+// The model named in the pictures' title: the one given as --label-names, else the one skipseg-segment's
+// sidecar beside the labels records; empty when neither says.
+std::string modelForTitle(const cli::ParsedOptions& options, const std::string& labelsPath) {
+  const std::string names = options.stringOr("label-names", "");
+  if (!names.empty() && (looksLikeZipArchive(names) || std::filesystem::is_directory(names))) {
+    return names;
+  }
+  try {
+    const Json sidecar = readJsonFile(evaluation::sidecarPathBeside(labelsPath));
+    if (sidecar.contains("models") && sidecar.at("models").is_array() && !sidecar.at("models").empty()) {
+      return sidecar.at("models").front().get<std::string>();
+    }
+  } catch (const std::exception&) {
+    // no sidecar, or not ours: the title leaves the model out
+  }
+  return "";
+}
+
+}  // namespace
 
 int renderMain(const std::vector<std::string>& arguments) {
   return cli::runProgram(renderProgramDescription(), arguments, [](const cli::ParsedOptions& options) {
@@ -102,11 +138,13 @@ int renderMain(const std::vector<std::string>& arguments) {
     const long long size = options.integer("size");
     if (renderOptions.mesh.smoothingIterations < 0 || renderOptions.mesh.smoothingPassBand <= 0 ||
         renderOptions.mesh.smoothingPassBand > 2 || renderOptions.mesh.decimation < 0 ||
-        renderOptions.mesh.decimation >= 1 || size < 16 || size > 8192) {
+        renderOptions.mesh.decimation >= 1 || size < 16 || size > 8192 || options.integer("panel-size") < 0 ||
+        options.integer("panel-size") > 4096) {
       throw usageError(
-          "--smoothing-iterations must be 0 or more, --pass-band in (0, 2], --decimation in [0, 1) "
-          "and --size in 16..8192");
+          "--smoothing-iterations must be 0 or more, --pass-band in (0, 2], --decimation in [0, 1), "
+          "--size in 16..8192 and --panel-size in 0..4096");
     }
+    renderOptions.mosaic.minimumPanelSize = static_cast<int>(options.integer("panel-size"));
     renderOptions.surfaceRender.width = renderOptions.surfaceRender.height = static_cast<int>(size);
 
     std::vector<LabelInfo> table;
@@ -129,6 +167,8 @@ int renderMain(const std::vector<std::string>& arguments) {
                                      evaluation::describeGrid(*labels) + ", image " + evaluation::describeGrid(*image) +
                                      ")");
     }
+    renderOptions.title =
+        render::pictureTitle(options.stringOr("image", ""), labelsPath, modelForTitle(options, labelsPath));
     // Every mesh and picture, or none of them: a failure or a signal takes back what was written.
     OutputTransaction transaction;
     auto progress = interruptible(makeProgressReporter());

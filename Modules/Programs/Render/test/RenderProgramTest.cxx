@@ -111,6 +111,16 @@ TEST(RenderProgram, PicturesAndMeshesCanBeLeftOut) {
   EXPECT_EQ(names, std::vector<std::string>{"slices.png"});
 }
 
+// A model file as --label-names: the mesh files carry the model's names (read without LibTorch).
+TEST(RenderProgram, MeshesAreNamedAfterTheLabelsOfAModelFile) {
+  skipseg::testing::TemporaryDirectory folder;
+  skipseg::io::writeLabelImage(twoBlocks().GetPointer(), folder.file("labels.nrrd"));
+  ASSERT_EQ(run({folder.file("labels.nrrd"), "--output-dir", folder.file("out"), "--label-names",
+                 skipseg::testing::sourcePath("Data/Models/brain-demo.ssm"), "--no-3d", "--no-slices"}),
+            0);
+  EXPECT_EQ(skipseg::testing::TemporaryDirectory::listingOf(folder.file("out")), "2_right_cerebrum.vtp 5_label_5.vtp");
+}
+
 TEST(RenderProgram, ImageOnAnotherGridIsBadInputAndWritesNothing) {
   skipseg::testing::TemporaryDirectory folder;
   skipseg::io::writeLabelImage(twoBlocks().GetPointer(), folder.file("labels.nii.gz"));

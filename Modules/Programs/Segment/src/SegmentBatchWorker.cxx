@@ -7,11 +7,11 @@
 
 #include "SegmentationOptions.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace skipseg::programs {
 namespace {
-
 
 class PreparedScan final : public batch::PreparedCase {
  public:
@@ -36,17 +36,12 @@ class SegmentWorker final : public batch::CaseWorker {
 
   std::unique_ptr<batch::PreparedCase> load(const batch::CaseSpec& spec) override {
     auto scan = std::make_unique<PreparedScan>();
-    segmentation::CaseRequest request;
-    request.inputs = {spec.input};
-    request.read = read_;
-    scan->prepared = pipeline_.prepare(request);
+    scan->prepared = pipeline_.prepare(requestFor(spec));
     return scan;
   }
 
   Json process(batch::PreparedCase& prepared, const batch::CaseSpec& spec, const std::string& outputPath) override {
-    segmentation::CaseRequest request;
-    request.inputs = {spec.input};
-    request.read = read_;
+    segmentation::CaseRequest request = requestFor(spec);
     request.outputLabels = outputPath;
     auto& scan = static_cast<PreparedScan&>(prepared);
     // Safe points during inference too; the batch runner tells an interrupted case from a failed one.
@@ -56,9 +51,33 @@ class SegmentWorker final : public batch::CaseWorker {
   }
 
  private:
+  segmentation::CaseRequest requestFor(const batch::CaseSpec& spec) const {
+    segmentation::CaseRequest request;
+    request.inputs = {spec.input};
+    request.inputs.insert(request.inputs.end(), spec.extraInputs.begin(), spec.extraInputs.end());
+    request.read = read_;
+    request.read.seriesUid = spec.seriesUid;  // a series of a PACS export: its folder may hold others
+    request.read.dicomFiles = spec.files;
+    return request;
+  }
+
   segmentation::SegmentationPipeline pipeline_;
   io::ReadOptions read_;
 };
+
+// What the model takes, for the batch checks made before any case.
+batch::ModelInputs modelInputsOf(const ModelDescription& model) {
+  batch::ModelInputs inputs;
+  inputs.channels = model.inChannels;
+  // A model that normalises every channel as CT expects Hounsfield units: CT series only.
+  const bool allCt = !model.normalization.empty() &&
+                     std::all_of(model.normalization.begin(), model.normalization.end(),
+                                 [](const NormalizationSpec& n) { return n.scheme == NormalizationSpec::Scheme::Ct; });
+  if (allCt) {
+    inputs.modalities = {"CT"};
+  }
+  return inputs;
+}
 
 }  // namespace
 
@@ -74,6 +93,11 @@ batch::WorkerType segmentWorkerType() {
   type.optionsNotAffectingResults = {"device", "threads", "tile-batch", "slab-slices"};
   type.needsModel = true;
   type.create = [](const batch::WorkerSettings& settings) { return std::make_unique<SegmentWorker>(settings); };
+  type.modelInputs = [](const batch::WorkerSettings& settings) {
+    segmentation::PipelineOptions cpu;
+    cpu.inference.device = "cpu";  // only the description is wanted: no device memory for it
+    return modelInputsOf(segmentation::SegmentationPipeline({settings.model}, cpu).description());
+  };
   return type;
 }
 

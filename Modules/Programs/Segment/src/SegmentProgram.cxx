@@ -5,6 +5,7 @@
 #include "skipseg/core/Interrupt.h"
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageReader.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/segmentation/SegmentationPipeline.h"
@@ -34,7 +35,7 @@ cli::ProgramDescription segmentProgramDescription() {
   input.placeholder = "SCAN";
   input.required = true;
   input.group = "Input and output";
-  input.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  input.fileExtensions = io::slicerImageExtensions();
 
   auto& output =
       program.add("output", ParameterKind::OutputLabelMap,
@@ -44,7 +45,7 @@ cli::ProgramDescription segmentProgramDescription() {
   output.placeholder = "LABELS";
   output.required = true;
   output.group = "Input and output";
-  output.fileExtensions = {".nrrd", ".nii.gz", ".nii", ".mha"};
+  output.fileExtensions = io::slicerImageExtensions();
 
   auto& model = program.add("model", ParameterKind::StringList,
                             "Model file(s) or nnU-Net folder(s); give several (comma-separated or repeated) for an "
@@ -79,6 +80,15 @@ cli::ProgramDescription segmentProgramDescription() {
   render.label = "Meshes and pictures folder";
   render.group = "Input and output";
 
+  auto& preview =
+      program.add("preview", ParameterKind::String,
+                  "Also write one picture to this PNG file: axial, coronal and sagittal slices with the labels "
+                  "over the scan, a legend, orientation letters and a scale bar. No meshes, no 3D, no X "
+                  "display needed (--render writes meshes and both pictures).");
+  preview.group = "Input and output";
+  preview.placeholder = "FILE.png";
+  preview.slicer = false;  // Slicer shows the labels itself
+
   auto& series = program.add("series", ParameterKind::String,
                              "DICOM: the SeriesInstanceUID to read when the folder holds several series.");
   series.group = "Input and output";
@@ -92,6 +102,15 @@ cli::ProgramDescription segmentProgramDescription() {
 }
 
 namespace {
+
+// A preview is a PNG file: another name is most likely a folder meant for --render.
+void checkPreviewPath(const std::string& path) {
+  const std::string ending = ".png";
+  if (path.size() <= ending.size() || path.compare(path.size() - ending.size(), ending.size(), ending) != 0) {
+    throw usageError("--preview must name a .png file, not \"" + path + "\" (--render DIR writes a folder)");
+  }
+  checkOutputFile(path);
+}
 
 int runSegment(const cli::ParsedOptions& options) {
   const segmentation::PipelineOptions pipeline = segmentationOptionsFrom(options);
@@ -117,6 +136,7 @@ int runSegment(const cli::ParsedOptions& options) {
   request.outputProbabilities = options.stringOr("probabilities", "");
   request.sidecar = options.stringOr("sidecar", "");
   request.renderDirectory = options.stringOr("render", "");
+  request.preview = options.stringOr("preview", "");
   Json given = Json::object();
   for (const auto& entry : options.values()) {
     given[entry.first] = entry.second.size() == 1 ? Json(entry.second.front()) : Json(entry.second);
@@ -133,7 +153,12 @@ int runSegment(const cli::ParsedOptions& options) {
     checkOutputFile(request.sidecar.empty() ? segmentation::defaultSidecarPath(request.outputLabels) : request.sidecar);
   }
   if (!request.renderDirectory.empty()) {
+    segmentation::checkRenderingAvailable(request.renderDirectory);
     checkOutputFolder(request.renderDirectory);
+  }
+  if (!request.preview.empty()) {
+    segmentation::checkRenderingAvailable(request.preview);
+    checkPreviewPath(request.preview);
   }
   for (const auto& input : request.inputs) {
     io::readImageInfo(input);

@@ -25,6 +25,11 @@ std::vector<cli::Parameter> segmentationParameters() {
   table.push_back(parameter("allow-uneven-spacing", ParameterKind::Flag,
                             "DICOM: accept unevenly spaced slices by resampling them onto a regular grid (logged).", "",
                             "Input and output"));
+  table.push_back(parameter("gantry-tilt", ParameterKind::Enumeration,
+                            "DICOM: a gantry-tilted series is resampled onto a regular grid along the slice normal "
+                            "(logged with the angle) or refused.",
+                            "resample", "Input and output"));
+  table.back().choices = {"resample", "refuse"};
   table.push_back(parameter("device", ParameterKind::String, "Where the network runs: auto, cpu, cuda or cuda:N.",
                             "auto", "Computation"));
   table.back().placeholder = "DEVICE";
@@ -103,6 +108,7 @@ segmentation::PipelineOptions segmentationOptionsFrom(const cli::ParsedOptions& 
 io::ReadOptions scanReadOptionsFrom(const cli::ParsedOptions& options) {
   io::ReadOptions read;
   read.allowUnevenSpacing = options.flag("allow-uneven-spacing");
+  read.gantryTilt = io::gantryTiltFromName(options.string("gantry-tilt"));
   return read;
 }
 

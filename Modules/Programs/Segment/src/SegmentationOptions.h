@@ -14,12 +14,12 @@
 namespace skipseg::programs {
 
 /// The option table: device, precision, threads, overlap, tile-batch, mirror, interpolation,
-/// slab-slices, allow-uneven-spacing, largest-component, min-component-mm3, fill-holes.
+/// slab-slices, allow-uneven-spacing, gantry-tilt, largest-component, min-component-mm3, fill-holes.
 std::vector<cli::Parameter> segmentationParameters();
 
 /// Reads and checks them (usage errors naming the flag).
 segmentation::PipelineOptions segmentationOptionsFrom(const cli::ParsedOptions& options);
-/// The per-scan reading options among them (allow-uneven-spacing).
+/// The per-scan reading options among them (allow-uneven-spacing, gantry-tilt).
 io::ReadOptions scanReadOptionsFrom(const cli::ParsedOptions& options);
 
 /// Values given to another program's parser (skipseg-batch's) as parsed options, with the table's

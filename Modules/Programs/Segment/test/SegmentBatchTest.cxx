@@ -109,4 +109,25 @@ TEST(SegmentBatch, EverySegmentationOptionWorksInBatchWithTheSameChecks) {
   }
 }
 
+// The model takes one channel; a manifest that gives a case two images concerns the model, not one case:
+// the run stops at once with exit 3, naming the manifest, before any case is read.
+TEST(SegmentBatch, AManifestWithMoreChannelsThanTheModelStopsTheRunAtOnce) {
+  skipseg::testing::TemporaryDirectory input;
+  skipseg::testing::TemporaryDirectory output;
+  skipseg::io::writeImage(ramp(24, 2.0).GetPointer(), input.file("t1.nrrd"));
+  skipseg::io::writeImage(ramp(24, 2.0).GetPointer(), input.file("t2.nrrd"));
+  { std::ofstream(input.file("cases.csv")) << "case_id,input,output,t2\na,t1.nrrd,,t2.nrrd\n"; }
+  const std::string model = skipseg::testing::sourcePath("Data/Testing/derivative_ras_xyz.pt");
+  const auto run = skipseg::testing::runProgram(
+      "skipseg-batch", {"--model", model, "--input", input.file("cases.csv"), "--output-dir", output.path(), "--device",
+                        "cpu", "--threads", "1"});
+  EXPECT_EQ(run.exitCode, 3) << run.standardError;
+  EXPECT_NE(
+      run.standardError.find(input.file("cases.csv") + ": case a has 2 image(s) but the model takes 1 channel(s)"),
+      std::string::npos)
+      << run.standardError;
+  EXPECT_FALSE(std::filesystem::exists(output.file("a.nii.gz")));
+  EXPECT_FALSE(std::filesystem::exists(output.file("skipseg-summary.json")));
+}
+
 }  // namespace

@@ -101,6 +101,9 @@ TEST(SegmentProgram, SignalsAtAnyMomentLeaveTheCompleteCaseOrNothing) {
 // The case: a signal while --render writes its meshes takes back the meshes, the pictures and the
 // labels of the case.
 TEST(SegmentProgram, ASignalWhileRenderingTakesBackEveryFileOfTheCase) {
+#if !SKIPSEG_TESTS_HAVE_VTK
+  GTEST_SKIP() << "built without VTK: no --render";
+#endif
   SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
   SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
   TemporaryDirectory folder;

@@ -126,6 +126,24 @@ TEST(SegmentProgram, MissingScanIsOneLineExitThreeAndNothingWritten) {
   EXPECT_EQ(folder.listing(), "");
 }
 
+// GPU machines build without VTK (SKIPSEG_WITH_VTK=OFF): --render is refused before the scan is read.
+TEST(SegmentProgram, RenderInABuildWithoutVtkIsRefusedAndNothingWritten) {
+#if SKIPSEG_TESTS_HAVE_VTK
+  GTEST_SKIP() << "this build has VTK: --render works (SegmentInterruptTest, Render module tests)";
+#endif
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
+  SKIPSEG_REQUIRE_FIXTURE(model, "torchscript_unet3d/model.pt");
+  TemporaryDirectory folder;
+  const auto result =
+      runProgram("skipseg-segment", {"--input", scan, "--model", model, "--output", folder.file("out/labels.nii.gz"),
+                                     "--render", folder.file("pics")});
+  EXPECT_EQ(result.exitCode, 5);
+  EXPECT_EQ(result.standardError, "skipseg-segment: error: " + folder.file("pics") +
+                                      ": pictures and meshes need SkipSeg built with VTK; this build has none "
+                                      "(SKIPSEG_WITH_VTK=OFF)\n");
+  EXPECT_EQ(folder.listing(), "");
+}
+
 TEST(SegmentProgram, UnreadableModelIsBadInputNamingTheModel) {
   SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
   TemporaryDirectory folder;
@@ -147,6 +165,37 @@ TEST(SegmentProgram, BadOptionValuesAreUsageErrors) {
   EXPECT_EQ(mirror.exitCode, 2);
   EXPECT_EQ(mirror.standardError, "skipseg-segment: error: --mirror must be one of off|all, not \"some\"\n");
   EXPECT_EQ(folder.listing(), "");
+}
+
+// --preview: one annotated picture of the slices beside the labels, no mesh and no 3D (no X display needed).
+TEST(SegmentProgram, PreviewWritesOnePictureAndNoMeshes) {
+#if !SKIPSEG_TESTS_HAVE_VTK
+  GTEST_SKIP() << "a build without VTK refuses --preview as it refuses --render";
+#endif
+  SKIPSEG_REQUIRE_SHARED_DATA(scan, "totalsegmentator/example_ct_sm.nii.gz");
+  const std::string model = skipseg::testing::sourcePath("Data/Testing/derivative_ras_xyz.pt");
+  TemporaryDirectory folder;
+  const auto result =
+      runProgram("skipseg-segment", {"--input", scan, "--model", model, "--output", folder.file("labels.nii.gz"),
+                                     "--preview", folder.file("preview.png"), "--threads", "1"});
+  ASSERT_EQ(result.exitCode, 0) << result.standardError;
+  EXPECT_EQ(folder.listing(), "labels.json labels.nii.gz preview.png");
+  const auto sidecar = skipseg::readJsonFile(folder.file("labels.json"));
+  EXPECT_NE(sidecar["outputs"].dump().find("preview.png"), std::string::npos) << sidecar["outputs"].dump();
+  std::ifstream png(folder.file("preview.png"), std::ios::binary);
+  char magic[4] = {};
+  png.read(magic, 4);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG");
+
+  // A preview is a picture: a name without .png is refused before any work, nothing written.
+  TemporaryDirectory refused;
+  const auto folderName =
+      runProgram("skipseg-segment", {"--input", scan, "--model", model, "--output", refused.file("labels.nii.gz"),
+                                     "--preview", refused.file("pics")});
+  EXPECT_EQ(folderName.exitCode, 2);
+  EXPECT_EQ(folderName.standardError, "skipseg-segment: error: --preview must name a .png file, not \"" +
+                                          refused.file("pics") + "\" (--render DIR writes a folder)\n");
+  EXPECT_EQ(refused.listing(), "");
 }
 
 // Slicer reads --xml, then passes NRRD temporaries by index and every option by its long flag.

@@ -1,7 +1,7 @@
 #include "StudyPlots.h"
 
 #include "skipseg/core/Error.h"
-#include "skipseg/render/SliceMosaic.h"
+#include "skipseg/render/RgbPicture.h"
 #include "skipseg/render/VirtualDisplay.h"
 
 #include <vtkAutoInit.h>

@@ -1,6 +1,8 @@
 #include "skipseg/programs/TrainProgram.h"
 
-#include "CurvePlot.h"
+#if SKIPSEG_HAVE_SKIPSEGRENDER
+#include "TrainingCurves.h"
+#endif
 #include "TrainingCache.h"
 #include "skipseg/cli/RunProgram.h"
 #include "skipseg/core/Error.h"
@@ -11,6 +13,8 @@
 #include "skipseg/core/OutputCheck.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/core/Version.h"
+#include "skipseg/distributed/Communicator.h"
+#include "skipseg/distributed/LaunchEnvironment.h"
 #include "skipseg/inference/SlidingWindow.h"
 #include "skipseg/model/SkipSegModelFile.h"
 #include "skipseg/nn/SegmentationNetwork.h"
@@ -20,11 +24,13 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
+#include <torch/cuda.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -122,18 +128,6 @@ Json mergeOptions(Json base, const std::string& text) {
   return base;
 }
 
-void writeCurves(const std::vector<training::EpochRecord>& history, const std::string& path) {
-  PlotCurve trainingLoss{{}, {{31, 119, 180}}}, validationLoss{{}, {{255, 127, 14}}}, dice{{}, {{44, 160, 44}}};
-  for (const auto& record : history) {
-    trainingLoss.values.push_back(record.trainingLoss);
-    validationLoss.values.push_back(record.validationLoss);
-    dice.values.push_back(record.pseudoDice);
-  }
-  PlotPanel losses{{trainingLoss, validationLoss}, 0, 0};
-  PlotPanel diceCurve{{dice}, 0, 1};
-  writeCurvePlot({losses, diceCurve}, path);
-}
-
 Json historyJson(const std::vector<training::EpochRecord>& history) {
   Json json = Json::array();
   for (const auto& record : history) {
@@ -190,7 +184,56 @@ void removePreviousResults(const std::string& output) {
   }
 }
 
+// A data-parallel job when a launcher set its variables (or --distributed demands one).
+std::optional<distributed::LaunchEnvironment> distributedLaunch(const cli::ParsedOptions& options) {
+  auto environment = distributed::launchEnvironmentFromVariables();
+  if (options.flag("distributed") && !environment) {
+    throw usageError(
+        "--distributed needs the launcher's variables (WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT): "
+        "start it with torchrun --no-python or Pipelines/slurm/skipseg-train.sbatch");
+  }
+  if (options.integer("distributed-timeout") < 1) {
+    throw usageError("--distributed-timeout must be at least 1 second");
+  }
+  return environment;
+}
+
+// One process per GPU: LOCAL_RANK picks one of the GPUs this process sees. Under Slurm's --gpus-per-task a
+// task sees only its own GPU, which is then cuda:0 whatever its LOCAL_RANK.
+int gpuOfLocalRank(int localRank) {
+  const auto visible = static_cast<int>(torch::cuda::device_count());
+  if (localRank < visible) {
+    return localRank;
+  }
+  if (visible == 1) {
+    return 0;
+  }
+  throw usageError("LOCAL_RANK " + std::to_string(localRank) + " needs a GPU of its own, but this process sees " +
+                   std::to_string(visible) + " (CUDA_VISIBLE_DEVICES)");
+}
+
+// Every rank preprocesses its share of the cases into the shared cache, waits for the others, then reads
+// them all: one process's work spread over the ranks, and no two ranks writing the same case.
+std::vector<training::TrainingCase> prepareCasesOnAllRanks(const planning::Dataset& dataset,
+                                                           const std::vector<std::string>& ids,
+                                                           const ModelDescription& description,
+                                                           const std::string& cacheFolder, ProgressReporter& progress,
+                                                           distributed::Communicator* communicator) {
+  if (communicator) {
+    std::vector<std::string> share;
+    for (std::size_t k = static_cast<std::size_t>(communicator->rank()); k < ids.size();
+         k += static_cast<std::size_t>(communicator->worldSize())) {
+      share.push_back(ids[k]);
+    }
+    prepareTrainingCases(dataset, share, description, cacheFolder, progress);
+    communicator->barrier("preprocessing cache");
+  }
+  return prepareTrainingCases(dataset, ids, description, cacheFolder, progress);
+}
+
 int runTraining(const cli::ParsedOptions& options) {
+  const auto launch = distributedLaunch(options);
+  const bool leader = !launch || launch->rank == 0;  // writes the log, checkpoints, model and curves
   // The output folder first (milliseconds): refusing must not wait for the plans and the dataset.
   const bool replacing = claimOutputFolder(options.string("output"), options.flag("resume"), options.flag("overwrite"));
   const std::string plansPath = options.string("plans");
@@ -200,6 +243,12 @@ int runTraining(const cli::ParsedOptions& options) {
   }
   const std::string configurationName = options.string("configuration");
   const auto configuration = planning::configurationFromPlans(plans, configurationName, plansPath);
+  const int batchSize =
+      options.integer("batch-size") > 0 ? static_cast<int>(options.integer("batch-size")) : configuration.batchSize;
+  if (launch && batchSize % launch->worldSize != 0) {  // before any preprocessing or rendezvous
+    throw usageError("the batch size " + std::to_string(batchSize) + " is not a multiple of the " +
+                     std::to_string(launch->worldSize) + " ranks (WORLD_SIZE): set --batch-size");
+  }
   const std::string foldName = options.string("fold");
   const auto fold = planning::foldFromPlans(plans, foldName, plansPath);
   const planning::Dataset dataset = planning::Dataset::fromJson(plans.at("dataset"), plansPath);
@@ -209,8 +258,11 @@ int runTraining(const cli::ParsedOptions& options) {
   if (error) {
     throw outputFailed(output, "cannot create the folder: " + error.message());
   }
-  // At info level whatever the console shows, and current while training goes on.
-  ScopedLogFile logFile((fs::path(output) / "training.log").string(), LogLevel::Info);
+  // At info level whatever the console shows, and current while training goes on (rank 0's only).
+  std::optional<ScopedLogFile> logFile;
+  if (leader) {
+    logFile.emplace((fs::path(output) / "training.log").string(), LogLevel::Info);
+  }
   const std::string architecture = options.string("network");
   const int epochs = static_cast<int>(options.integer("epochs"));
   const int iterations = static_cast<int>(options.integer("iterations"));
@@ -227,7 +279,21 @@ int runTraining(const cli::ParsedOptions& options) {
   // Preprocess (or reuse) every case of the fold once.
   // Progress updates (every iteration) are safe points: SIGINT/SIGTERM stop there; the last checkpoint
   // stays, and --resume continues from it.
-  auto progress = interruptible(makeProgressReporter());
+  auto progress = interruptible(makeProgressReporter(leader ? ProgressStyle::Auto : ProgressStyle::Silent));
+  std::string device = options.string("device");
+  if (device == "auto") {
+    device = at::hasCUDA() ? "cuda" : "cpu";
+  }
+  std::shared_ptr<distributed::Communicator> communicator;
+  if (launch) {
+    if (device == "cuda") {
+      device = "cuda:" + std::to_string(gpuOfLocalRank(launch->localRank));  // one process per GPU
+    }
+    distributed::CommunicatorOptions communicatorOptions;
+    communicatorOptions.backend = device.rfind("cuda", 0) == 0 ? "nccl" : "gloo";
+    communicatorOptions.timeout = std::chrono::seconds(options.integer("distributed-timeout"));
+    communicator = distributed::Communicator::connect(*launch, communicatorOptions);
+  }
   const std::string cacheFolder =
       (fs::path(options.stringOr("cache", (fs::path(output) / "cache").string())) / configurationName).string();
   std::vector<std::string> ids = fold.training;
@@ -239,7 +305,7 @@ int runTraining(const cli::ParsedOptions& options) {
   // The model's description fixes the preprocessing before any case is prepared: the cache and the
   // model file cannot disagree.
   ModelDescription description = preprocessingDescription(configuration, dataset);
-  const auto prepared = prepareTrainingCases(dataset, ids, description, cacheFolder, *progress);
+  const auto prepared = prepareCasesOnAllRanks(dataset, ids, description, cacheFolder, *progress, communicator.get());
   // The cases kept their orientation; when they share one, inference reorients scans into it.
   description.orientation = commonOrientation(prepared);
   auto training = std::make_shared<std::vector<training::TrainingCase>>();
@@ -265,8 +331,7 @@ int runTraining(const cli::ParsedOptions& options) {
   training::SamplingOptions sampling;
   sampling.augmentation.mirrorAxes = mirrorAxes;
   sampling.patchSize.assign(configuration.patchSize.begin(), configuration.patchSize.end());
-  sampling.batchSize =
-      options.integer("batch-size") > 0 ? static_cast<int>(options.integer("batch-size")) : configuration.batchSize;
+  sampling.batchSize = batchSize;
   training::TrainerOptions trainerOptions;
   trainerOptions.epochs = epochs;
   trainerOptions.iterationsPerEpoch = iterations;
@@ -277,21 +342,21 @@ int runTraining(const cli::ParsedOptions& options) {
   trainerOptions.seed = seed;
   trainerOptions.loaderThreads = static_cast<int>(options.integer("threads"));
   trainerOptions.checkpointEvery = static_cast<int>(options.integer("checkpoint-every"));
-  std::string device = options.string("device");
-  if (device == "auto") {
-    device = at::hasCUDA() ? "cuda" : "cpu";
-  }
   trainerOptions.device = device;
+  trainerOptions.communicator = communicator;
   trainerOptions.mixedPrecision = !options.flag("no-mixed-precision");
   trainerOptions.checkpointPath = (fs::path(output) / "checkpoint_latest.pt").string();
   spdlog::info(
       "training {} ({}) on {} cases, validating on {} (fold {}), patch {}, batch {}, {} epochs x {} "
-      "iterations, {} on {}, seed {}",
+      "iterations, {} on {}, seed {}{}",
       architecture, configurationName, training->size(), validation->size(), foldName,
       Json(configuration.patchSize).dump(), sampling.batchSize, epochs, iterations, trainerOptions.optimizer, device,
-      seed);
+      seed,
+      communicator ? fmt::format(" (rank {} of {}: {} samples of each batch)", communicator->rank(),
+                                 communicator->worldSize(), sampling.batchSize / communicator->worldSize())
+                   : std::string());
 
-  if (replacing) {
+  if (replacing && leader) {
     removePreviousResults(output);
   }
   training::Trainer trainer(network, training, validation, sampling, trainerOptions);
@@ -302,11 +367,23 @@ int runTraining(const cli::ParsedOptions& options) {
     trainer.resume(trainerOptions.checkpointPath);
   }
   const std::string curvesPath = (fs::path(output) / "training_curves.png").string();
+#if !SKIPSEG_HAVE_SKIPSEGRENDER
+  spdlog::info("{} is not drawn: this SkipSeg was built without VTK; {} holds the same curves", curvesPath,
+               "training_history.json");
+#endif
   const std::string historyPath = (fs::path(output) / "training_history.json").string();
   trainer.train(*progress, [&](const training::EpochRecord&) {
-    writeJsonFile(historyPath, Json{{"history", historyJson(trainer.history())}});
-    writeCurves(trainer.history(), curvesPath);
+    if (leader) {
+      writeJsonFile(historyPath, Json{{"history", historyJson(trainer.history())}});
+#if SKIPSEG_HAVE_SKIPSEGRENDER
+      writeTrainingCurves(historyJson(trainer.history()), dataset.labels, curvesPath);
+#endif
+    }
   });
+  if (!leader) {
+    spdlog::info("rank {}: training done; rank 0 validates and writes the model", communicator->rank());
+    return 0;
+  }
 
   // Full validation: whole cases through sliding-window inference, as skipseg-segment will run them.
   auto& trained = trainer.network();
@@ -374,8 +451,8 @@ cli::ProgramDescription trainProgramDescription() {
       "Trains a segmentation network from skipseg-plan's plans: preprocesses the dataset once into a cache, "
       "trains with patch sampling, augmentation, Dice + cross-entropy and deep supervision, validates every epoch "
       "and at the end with sliding-window inference, and writes OUTPUT/model.ssm (usable by skipseg-segment), "
-      "checkpoints, training.log, training_history.json and training_curves.png (left: training loss in blue, "
-      "validation loss in orange; right: validation pseudo Dice in green, 0 to 1).";
+      "checkpoints, training.log, training_history.json and training_curves.png (left: training and validation "
+      "loss; right: validation pseudo Dice, mean and per class; axes titled and numbered, curves named).";
   auto& plans = description.add("plans", cli::ParameterKind::InputFile, "The plans file written by skipseg-plan.");
   plans.required = true;
   plans.positionalIndex = 0;
@@ -438,6 +515,15 @@ cli::ProgramDescription trainProgramDescription() {
                   "On CUDA, train in float32 instead of bfloat16 autocast.");
   description.add("cache", cli::ParameterKind::String, "Folder of the preprocessing cache (default OUTPUT/cache).")
       .placeholder = "DIR";
+  description.add("distributed", cli::ParameterKind::Flag,
+                  "Data-parallel training, one process per GPU or CPU socket, launched by torchrun --no-python or "
+                  "Pipelines/slurm/skipseg-train.sbatch (automatic when their WORLD_SIZE, RANK, MASTER_ADDR and "
+                  "MASTER_PORT are set). --batch-size is the global batch, split over the ranks; OUTPUT (and "
+                  "--cache) must be shared by all of them. Gloo on the CPU, NCCL on CUDA (device cuda:LOCAL_RANK).");
+  description
+      .add("distributed-timeout", cli::ParameterKind::Integer,
+           "Seconds a rank waits for the others in a collective before it stops with an error naming the lost rank.")
+      .defaultValue = "300";
   for (auto& parameter : description.parameters) {
     parameter.slicer = false;  // training is a command-line task
   }

@@ -1,88 +1,27 @@
 // skipseg-train end to end on a small synthetic dataset: a model file that loads with the plans'
 // preprocessing and the dataset's labels, the curves and history, the reused cache and --resume.
+#include "SyntheticTrainingData.h"
 #include "skipseg/core/JsonFile.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/model/SkipSegModelFile.h"
-#include "skipseg/planning/Fingerprint.h"
-#include "skipseg/planning/Plans.h"
 #include "skipseg/programs/TrainProgram.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 
 #include <gtest/gtest.h>
-#include <itkImage.h>
-#include <itkImageFileWriter.h>
-#include <itkNiftiImageIOFactory.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <random>
 #include <thread>
 
 namespace skipseg::programs {
 namespace {
 
-using Image = itk::Image<float, 3>;
-
-void writeCase(const skipseg::testing::TemporaryDirectory& folder, int index) {
-  static const bool registered = [] {
-    itk::NiftiImageIOFactory::RegisterOneFactory();
-    return true;
-  }();
-  (void)registered;
-  std::mt19937 generator(static_cast<unsigned>(index));
-  std::normal_distribution<float> noise(0.0f, 10.0f);
-  auto image = Image::New(), label = Image::New();
-  Image::RegionType region;
-  region.SetSize({24, 24, 24});
-  const double spacing[3] = {2.0, 2.0, 2.0};
-  for (auto& volume : {image, label}) {
-    volume->SetRegions(region);
-    volume->SetSpacing(spacing);
-    volume->Allocate();
-  }
-  const double center = 10.0 + index;
-  for (unsigned k = 0; k < 24; ++k) {
-    for (unsigned j = 0; j < 24; ++j) {
-      for (unsigned i = 0; i < 24; ++i) {
-        const double d2 = (i - center) * (i - center) + (j - 12.0) * (j - 12.0) + (k - 12.0) * (k - 12.0);
-        const bool inside = d2 < 36.0;
-        label->SetPixel({{i, j, k}}, inside ? 1.0f : 0.0f);
-        image->SetPixel({{i, j, k}}, (inside ? 200.0f : 100.0f) + noise(generator));
-      }
-    }
-  }
-  const std::string id = "case" + std::to_string(index);
-  for (const auto& [volume, path] : {std::pair{image, "data/imagesTr/" + id + "_0000.nii.gz"},
-                                     std::pair{label, "data/labelsTr/" + id + ".nii.gz"}}) {
-    auto writer = itk::ImageFileWriter<Image>::New();
-    writer->SetInput(volume);
-    writer->SetFileName(folder.file(path));
-    writer->Update();
-  }
-}
-
 TEST(TrainProgram, TrainsAModelThatLoadsWithThePlansPreprocessingAndResumes) {
   skipseg::testing::TemporaryDirectory folder;
-  std::filesystem::create_directories(folder.file("data/imagesTr"));
-  std::filesystem::create_directories(folder.file("data/labelsTr"));
-  std::ofstream(folder.file("data/dataset.json"))
-      << R"({"channel_names": {"0": "MR"}, "labels": {"background": 0, "ball": 1}, "numTraining": 3, "file_ending": ".nii.gz"})";
-  for (int index = 0; index < 3; ++index) {
-    writeCase(folder, index);
-  }
-  planning::Dataset dataset = planning::readDataset(folder.file("data"));
-  planning::checkDataset(dataset);
-  planning::PlanOptions planOptions;
-  planOptions.foldCount = 3;
-  planOptions.baseFeatures = 4;
-  planOptions.maxFeatures = 16;
-  planOptions.maxPatchEdge = 16;
-  const Json plans =
-      planning::makePlans(dataset, planning::computeFingerprint(dataset, 1, 1000, silentProgress()), planOptions);
-  writeJsonFile(folder.file("plans.json"), plans);
+  const Json plans = writeBallDatasetAndPlans(folder, 3);
 
   const std::string output = folder.file("run");
   const std::vector<std::string> common{folder.file("plans.json"),
@@ -141,7 +80,8 @@ TEST(TrainProgram, TrainsAModelThatLoadsWithThePlansPreprocessingAndResumes) {
   }
   for (const char* name : {"model.ssm", "checkpoint_latest.pt", "training.log", "training_history.json",
                            "training_curves.png", "validation.json"}) {
-    EXPECT_TRUE(std::filesystem::exists(output + "/" + name)) << name;
+    const bool drawn = SKIPSEG_TESTS_HAVE_VTK || std::string(name) != "training_curves.png";
+    EXPECT_EQ(std::filesystem::exists(output + "/" + name), drawn) << name;
   }
   const auto cached = std::filesystem::last_write_time(output + "/cache/3d_fullres/case0_image.f32");
 

@@ -13,7 +13,7 @@ ModelGridInput prepareModelGridInput(const std::vector<std::string>& inputs, con
                                      const ModelDescription& model, const std::string& interpolation,
                                      bool keepNativeImage, StageTimer& timer) {
   if (inputs.empty()) {
-    throw usageError("--input is required (see --help)");
+    throw usageError("no input scan given");
   }
   if (static_cast<int>(inputs.size()) != model.inChannels) {
     throw usageError("the model takes " + std::to_string(model.inChannels) + " input channel(s) but " +

@@ -9,11 +9,15 @@
 #include "skipseg/core/UtcTime.h"
 #include "skipseg/core/Version.h"
 #include "skipseg/io/Geometry.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageWriter.h"
 #include "skipseg/io/Orientation.h"
 #include "skipseg/postprocessing/Components.h"
 #include "skipseg/preprocessing/BackMapping.h"
+#if SKIPSEG_HAVE_SKIPSEGRENDER
+#include "skipseg/render/AnnotatedPictures.h"
 #include "skipseg/render/RenderSegmentation.h"
+#endif
 
 #include <itkImageRegionConstIterator.h>
 #include <itkVersion.h>
@@ -113,12 +117,23 @@ Json labelVolumes(const io::LabelImage& labels, const ModelDescription& descript
   return volumes;
 }
 
+#if SKIPSEG_HAVE_SKIPSEGRENDER
+// The model(s) for a picture's title: the first, and how many more an ensemble of files holds.
+std::string modelNames(const std::vector<std::string>& paths) {
+  std::string names = paths.empty() ? "" : paths.front();
+  if (paths.size() > 1) {
+    names += " (+" + std::to_string(paths.size() - 1) + " more)";
+  }
+  return names;
+}
+#endif
+
 }  // namespace
 
 SegmentationPipeline::SegmentationPipeline(const std::vector<std::string>& modelPaths, const PipelineOptions& options)
     : impl_(std::make_unique<Impl>()) {
   if (modelPaths.empty()) {
-    throw usageError("--model is required (see --help)");
+    throw usageError("no model given");
   }
   impl_->modelPaths = modelPaths;
   impl_->options = options;
@@ -140,17 +155,23 @@ void PreparedCaseDeleter::operator()(PreparedCase* prepared) const {
 }
 
 PreparedCasePtr SegmentationPipeline::prepare(const CaseRequest& request) const {
+  if (!request.renderDirectory.empty()) {
+    checkRenderingAvailable(request.renderDirectory);  // before the scan is read
+  }
+  if (!request.preview.empty()) {
+    checkRenderingAvailable(request.preview);
+  }
   PreparedCasePtr prepared(new PreparedCase);
   prepared->modelInput =
       prepareModelGridInput(request.inputs, request.read, description(), impl_->options.interpolation,
-                            !request.renderDirectory.empty(), prepared->timer);
+                            !request.renderDirectory.empty() || !request.preview.empty(), prepared->timer);
   return prepared;
 }
 
 CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseRequest& request,
                                         ProgressReporter& progress) {
   if (request.outputLabels.empty()) {
-    throw usageError("--output is required (see --help)");
+    throw usageError("no output path for the labels given");
   }
   const ModelDescription& model = description();
   ModelGridInput& input = prepared.modelInput;
@@ -193,15 +214,27 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
     outputs.writeProbabilities(nativeProbabilities, request.outputProbabilities, componentLabelsOf(model));
   }
   timer.stop();
-  if (!request.renderDirectory.empty()) {
+#if SKIPSEG_HAVE_SKIPSEGRENDER
+  if (!request.renderDirectory.empty() || !request.preview.empty()) {
     timer.start("render");
     auto image = input.nativeImage;
     render::RenderOptions renderOptions;
+    renderOptions.title =
+        render::pictureTitle(request.inputs.front(), request.outputLabels, modelNames(impl_->modelPaths));
     // The meshes and pictures are committed under the case's transaction too (same thread).
-    render::renderSegmentation(*labels, image.GetPointer(), model.labels, request.renderDirectory, renderOptions,
-                               progress);
+    if (!request.renderDirectory.empty()) {
+      render::renderSegmentation(*labels, image.GetPointer(), model.labels, request.renderDirectory, renderOptions,
+                                 progress);
+    }
+    if (!request.preview.empty()) {
+      render::writePng(render::sliceMosaicFigure(*labels, image.GetPointer(), model.labels, renderOptions.mosaic,
+                                                 renderOptions.title)
+                           .picture,
+                       request.preview);
+    }
     timer.stop();
   }
+#endif
 
   Json sidecar;
   sidecar["skipseg_version"] = version();
@@ -240,23 +273,22 @@ CaseResult SegmentationPipeline::finish(PreparedCase& prepared, const CaseReques
 
 CaseResult SegmentationPipeline::run(const CaseRequest& request, ProgressReporter& progress) {
   if (request.outputLabels.empty()) {
-    throw usageError("--output is required (see --help)");
+    throw usageError("no output path for the labels given");
   }
   auto prepared = prepare(request);
   return finish(*prepared, request, progress);
 }
 
-std::string defaultSidecarPath(const std::string& labelsPath) {
-  std::filesystem::path path(labelsPath);
-  std::string name = path.filename().string();
-  for (const char* extension : {".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"}) {
-    const std::string suffix(extension);
-    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      name.resize(name.size() - suffix.size());
-      break;
-    }
+void checkRenderingAvailable(const std::string& renderDirectory) {
+  if (!SKIPSEG_HAVE_SKIPSEGRENDER) {
+    throw Error(ExitCode::Unsupported, renderDirectory +
+                                           ": pictures and meshes need SkipSeg built with VTK; this build has none "
+                                           "(SKIPSEG_WITH_VTK=OFF)");
   }
-  return (path.parent_path() / (name + ".json")).string();
+}
+
+std::string defaultSidecarPath(const std::string& labelsPath) {
+  return io::withoutImageExtension(labelsPath) + ".json";
 }
 
 LargestComponent parseLargestComponent(const std::string& text) {
@@ -266,7 +298,7 @@ LargestComponent parseLargestComponent(const std::string& text) {
     return LargestComponent::PerLabel;
   if (text == "foreground")
     return LargestComponent::Foreground;
-  throw usageError("--largest-component must be none, per-label or foreground, not \"" + text + "\"");
+  throw usageError("largest component \"" + text + "\" is not none, per-label or foreground");
 }
 
 }  // namespace skipseg::segmentation

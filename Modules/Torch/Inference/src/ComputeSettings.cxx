@@ -20,26 +20,26 @@ c10::Device resolveDevice(const std::string& text) {
   const std::string prefix = "cuda:";
   const bool indexed = text.compare(0, prefix.size(), prefix) == 0 && text.size() > prefix.size();
   if (text != "cuda" && !indexed) {
-    throw usageError("--device must be auto, cpu, cuda or cuda:N, not \"" + text + "\"");
+    throw usageError("unknown device \"" + text + "\" (auto, cpu, cuda or cuda:N)");
   }
   int index = 0;
   if (indexed) {
     const std::string digits = text.substr(prefix.size());
     for (const char character : digits) {
       if (!std::isdigit(static_cast<unsigned char>(character))) {
-        throw usageError("--device must be auto, cpu, cuda or cuda:N, not \"" + text + "\"");
+        throw usageError("unknown device \"" + text + "\" (auto, cpu, cuda or cuda:N)");
       }
     }
     index = std::stoi(digits);
   }
   if (!torch::cuda::is_available()) {
-    throw Error(ExitCode::Unsupported, "--device " + text +
+    throw Error(ExitCode::Unsupported, "device " + text +
                                            ": CUDA is not available (this LibTorch has no CUDA support or no GPU is "
-                                           "visible); use --device cpu or auto");
+                                           "visible); use the cpu or auto device");
   }
   const auto count = static_cast<int>(torch::cuda::device_count());
   if (index >= count) {
-    throw Error(ExitCode::Unsupported, "--device " + text + ": only " + std::to_string(count) +
+    throw Error(ExitCode::Unsupported, "device " + text + ": only " + std::to_string(count) +
                                            " CUDA device(s) visible (cuda:0.." + std::to_string(count - 1) + ")");
   }
   return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
@@ -54,11 +54,11 @@ c10::ScalarType resolvePrecision(const std::string& text, const c10::Device& dev
   }
   if (text == "float16") {
     if (device.is_cpu()) {
-      throw Error(ExitCode::Unsupported, "--precision float16 needs a CUDA device; on the CPU use float32 or bfloat16");
+      throw Error(ExitCode::Unsupported, "precision float16 needs a CUDA device; on the CPU use float32 or bfloat16");
     }
     return c10::kHalf;
   }
-  throw usageError("--precision must be float32, float16 or bfloat16, not \"" + text + "\"");
+  throw usageError("unknown precision \"" + text + "\" (float32, float16 or bfloat16)");
 }
 
 std::string precisionName(c10::ScalarType dtype) {

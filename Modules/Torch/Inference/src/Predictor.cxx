@@ -129,12 +129,12 @@ struct Predictor::Impl {
       } catch (const c10::Error& error) {
         const std::string reason = firstLine(error.what_without_backtrace());
         if (reason.find("out of memory") != std::string::npos) {
-          throw Error(ExitCode::Unsupported, "out of memory on " + device.str() + " with --tile-batch " +
+          throw Error(ExitCode::Unsupported, "out of memory on " + device.str() + " with a tile batch of " +
                                                  std::to_string(tileBatchFor(model)) +
-                                                 ": lower --tile-batch or use another device (" + reason + ")");
+                                                 ": lower the tile batch or use another device (" + reason + ")");
         }
         if (dtype != c10::kFloat) {
-          throw Error(ExitCode::Unsupported, "--precision " + precisionName(dtype) + " is not supported by " +
+          throw Error(ExitCode::Unsupported, "precision " + precisionName(dtype) + " is not supported by " +
                                                  model.description().source + " on " + device.str() +
                                                  ": use float32 (" + reason + ")");
         }

@@ -8,7 +8,8 @@
 
 namespace skipseg::training {
 
-at::Tensor diceCrossEntropyLoss(const at::Tensor& logits, const at::Tensor& target) {
+at::Tensor diceCrossEntropyLoss(const at::Tensor& logits, const at::Tensor& target,
+                                const DiceStatisticsSum& sumOverRanks) {
   const int64_t classes = logits.size(1);
   const at::Tensor logitsFloat = logits.to(at::kFloat);
   const at::Tensor crossEntropy = at::cross_entropy_loss(logitsFloat, target);
@@ -23,8 +24,13 @@ at::Tensor diceCrossEntropyLoss(const at::Tensor& logits, const at::Tensor& targ
   for (int64_t axis = 2; axis < logits.dim(); ++axis) {
     reduce.push_back(axis);
   }
-  const at::Tensor intersection = (probabilities * oneHot).sum(reduce);
-  const at::Tensor total = probabilities.sum(reduce) + oneHot.sum(reduce);
+  at::Tensor intersection = (probabilities * oneHot).sum(reduce);
+  at::Tensor total = probabilities.sum(reduce) + oneHot.sum(reduce);
+  if (sumOverRanks) {
+    const at::Tensor sums = sumOverRanks(at::stack({intersection, total}));
+    intersection = sums[0];
+    total = sums[1];
+  }
   const at::Tensor dice = (2.0 * intersection + 1e-5) / (total + 1e-5);
   const at::Tensor foregroundDice = classes > 1 ? dice.slice(0, 1).mean() : dice.mean();
   return crossEntropy + (1.0 - foregroundDice);
@@ -61,7 +67,8 @@ at::Tensor downsampleLabels(const at::Tensor& target, at::IntArrayRef spatialSiz
   return result;
 }
 
-at::Tensor deepSupervisionLoss(const std::vector<at::Tensor>& outputs, const at::Tensor& target) {
+at::Tensor deepSupervisionLoss(const std::vector<at::Tensor>& outputs, const at::Tensor& target,
+                               const DiceStatisticsSum& sumOverRanks) {
   if (outputs.empty()) {
     throw internalError("deep supervision loss without outputs");
   }
@@ -72,7 +79,7 @@ at::Tensor deepSupervisionLoss(const std::vector<at::Tensor>& outputs, const at:
       continue;
     }
     const at::Tensor scaled = downsampleLabels(target, outputs[s].sizes().slice(2));
-    const at::Tensor term = diceCrossEntropyLoss(outputs[s], scaled) * weights[s];
+    const at::Tensor term = diceCrossEntropyLoss(outputs[s], scaled, sumOverRanks) * weights[s];
     loss = loss.defined() ? loss + term : term;
   }
   return loss;

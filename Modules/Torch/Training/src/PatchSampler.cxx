@@ -13,6 +13,8 @@ namespace {
 
 // Enough voxels per class to centre patches anywhere in a structure, few enough to stay small.
 constexpr std::size_t kMaxIndexedVoxelsPerClass = 20000;
+// The stream of batchSeed() that gives each sample of a batch its generator.
+constexpr std::uint64_t kSampleStream = 3;
 
 std::int64_t drawBetween(std::mt19937_64& generator, std::int64_t low, std::int64_t high) {
   return low + static_cast<std::int64_t>(generator() % static_cast<std::uint64_t>(high - low + 1));
@@ -36,6 +38,11 @@ PatchSampler::PatchSampler(std::shared_ptr<const std::vector<TrainingCase>> case
     : cases_(std::move(cases)), options_(std::move(options)) {
   if (!cases_ || cases_->empty()) {
     throw internalError("patch sampler without cases");
+  }
+  if (options_.shardCount < 1 || options_.shardIndex < 0 || options_.shardIndex >= options_.shardCount ||
+      options_.batchSize % options_.shardCount != 0) {
+    throw internalError("patch sampler: batch " + std::to_string(options_.batchSize) + " cannot be split in " +
+                        std::to_string(options_.shardCount) + " shards");
   }
   if (options_.patchSize.size() == 3) {
     patch3d_ = {options_.patchSize[0], options_.patchSize[1], options_.patchSize[2]};
@@ -104,11 +111,12 @@ void PatchSampler::extract(const TrainingCase& trainingCase, const std::array<st
 }
 
 Batch PatchSampler::sample(std::uint64_t seed) const {
-  std::mt19937_64 generator(seed);
   const int batchSize = options_.batchSize;
   const auto forcedCount = static_cast<int>(std::lround(batchSize * options_.foregroundFraction));
+  const int shardSize = batchSize / options_.shardCount;
   std::vector<at::Tensor> images, labels;
-  for (int b = 0; b < batchSize; ++b) {
+  for (int b = options_.shardIndex * shardSize; b < (options_.shardIndex + 1) * shardSize; ++b) {
+    std::mt19937_64 generator(batchSeed(seed, kSampleStream, 0, static_cast<std::uint64_t>(b)));
     const std::size_t caseIndex = static_cast<std::size_t>(generator() % cases_->size());
     const TrainingCase& trainingCase = (*cases_)[caseIndex];
     const auto& foreground = foreground_[caseIndex].voxelsPerClass;

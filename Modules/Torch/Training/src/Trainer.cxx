@@ -3,6 +3,7 @@
 #include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Logging.h"
+#include "skipseg/distributed/GradientAverager.h"
 #include "skipseg/training/Loss.h"
 
 #include <ATen/ATen.h>
@@ -87,6 +88,8 @@ struct Trainer::State {
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   std::unique_ptr<PatchSampler> trainingSampler, validationSampler;
   std::unique_ptr<BatchLoader> trainingLoader, validationLoader;
+  std::unique_ptr<distributed::GradientAverager> gradientAverager;  // data-parallel only
+  DiceStatisticsSum diceStatisticsSum;                              // data-parallel only
 };
 
 Json EpochRecord::toJson() const {
@@ -101,7 +104,8 @@ Json EpochRecord::toJson() const {
               {"pseudo_dice", std::isnan(pseudoDice) ? Json(nullptr) : Json(pseudoDice)},
               {"dice_per_class", dice},
               {"seconds", seconds},
-              {"data_wait_seconds", dataWaitSeconds}};
+              {"data_wait_seconds", dataWaitSeconds},
+              {"communication_seconds", communicationSeconds}};
 }
 
 EpochRecord EpochRecord::fromJson(const Json& json) {
@@ -117,6 +121,7 @@ EpochRecord EpochRecord::fromJson(const Json& json) {
   }
   record.seconds = json.at("seconds").get<double>();
   record.dataWaitSeconds = json.at("data_wait_seconds").get<double>();
+  record.communicationSeconds = json.value("communication_seconds", 0.0);  // absent before data-parallel runs
   return record;
 }
 
@@ -139,6 +144,33 @@ Trainer::Trainer(std::shared_ptr<nn::SegmentationNetwork> network,
     throw unsupported(options_.device, "CUDA is not available in this build or on this machine");
   }
   network_->to(state_->device);
+  if (const auto& communicator = options_.communicator) {
+    if (sampling_.batchSize % communicator->worldSize() != 0) {
+      throw usageError("the batch size " + std::to_string(sampling_.batchSize) + " is not a multiple of the " +
+                       std::to_string(communicator->worldSize()) + " ranks (WORLD_SIZE)");
+    }
+    sampling_.shardIndex = communicator->rank();
+    sampling_.shardCount = communicator->worldSize();
+    // Rank 0's initial weights everywhere, whatever each rank's initialisation drew.
+    std::vector<at::Tensor> state = network_->parameters();
+    for (const auto& buffer : network_->buffers()) {
+      state.push_back(buffer);
+    }
+    {
+      at::NoGradGuard noGradients;
+      communicator->broadcast(state, 0);
+    }
+    std::vector<at::Tensor> trainable;
+    for (const auto& parameter : network_->parameters()) {
+      if (parameter.requires_grad()) {
+        trainable.push_back(parameter);
+      }
+    }
+    state_->gradientAverager = std::make_unique<distributed::GradientAverager>(communicator, trainable);
+    state_->diceStatisticsSum = [communicator](const at::Tensor& statistics) {
+      return distributed::differentiableSumAcrossRanks(statistics, *communicator);
+    };
+  }
   if (options_.optimizer == "sgd") {
     state_->optimizer =
         std::make_unique<torch::optim::SGD>(network_->parameters(), torch::optim::SGDOptions(options_.learningRate)
@@ -172,6 +204,7 @@ void Trainer::saveCheckpoint(const std::string& path) const {
   trainer["format"] = "skipseg-checkpoint/1";
   trainer["seed"] = options_.seed;
   trainer["epochs"] = options_.epochs;
+  trainer["batch_size"] = sampling_.batchSize;  // global: a resumed job may have another number of ranks
   trainer["network"] = network_->configuration();
   Json history = Json::array();
   for (const auto& record : history_) {
@@ -214,6 +247,10 @@ void Trainer::resume(const std::string& checkpointPath) {
     spdlog::warn("{}: resuming with seed {} but the run started with {}: batches will differ", checkpointPath,
                  options_.seed, trainer.value("seed", std::uint64_t{0}));
   }
+  if (trainer.value("batch_size", sampling_.batchSize) != sampling_.batchSize) {
+    spdlog::warn("{}: resuming with a batch of {} but the run started with {}: batches will differ", checkpointPath,
+                 sampling_.batchSize, trainer.value("batch_size", 0));
+  }
   history_.clear();
   for (const auto& record : trainer.at("history")) {
     history_.push_back(EpochRecord::fromJson(record));
@@ -234,13 +271,18 @@ void Trainer::train(ProgressReporter& progress, const std::function<void(const E
     for (double value : record.dicePerClass) {
       dice += (dice.empty() ? "" : ", ") + (std::isnan(value) ? std::string("-") : fmt::format("{:.3f}", value));
     }
-    spdlog::info(
-        "epoch {}/{}: lr {:.5f}, training loss {:.4f}, validation loss {:.4f}, pseudo Dice {:.4f} [{}], {:.1f} s "
-        "({:.0f}% waiting for data)",
-        record.epoch, options_.epochs, record.learningRate, record.trainingLoss, record.validationLoss,
-        record.pseudoDice, dice, record.seconds, waitShare);
+    const std::string communication =
+        options_.communicator
+            ? fmt::format(", {:.0f}% in communication",
+                          record.seconds > 0 ? 100.0 * record.communicationSeconds / record.seconds : 0.0)
+            : std::string();
+    spdlog::log(writesCheckpoints() ? spdlog::level::info : spdlog::level::debug,
+                "epoch {}/{}: lr {:.5f}, training loss {:.4f}, validation loss {:.4f}, pseudo Dice {:.4f} [{}], {:.1f} "
+                "s ({:.0f}% waiting for data{})",
+                record.epoch, options_.epochs, record.learningRate, record.trainingLoss, record.validationLoss,
+                record.pseudoDice, dice, record.seconds, waitShare, communication);
     const bool last = epoch + 1 == options_.epochs;
-    if (!options_.checkpointPath.empty() &&
+    if (!options_.checkpointPath.empty() && writesCheckpoints() &&
         (last || (options_.checkpointEvery > 0 && (epoch + 1) % options_.checkpointEvery == 0))) {
       saveCheckpoint(options_.checkpointPath);
     }
@@ -250,8 +292,22 @@ void Trainer::train(ProgressReporter& progress, const std::function<void(const E
   }
 }
 
+bool Trainer::writesCheckpoints() const {
+  return !options_.communicator || options_.communicator->rank() == 0;
+}
+
+double Trainer::meanOverRanks(double value) const {
+  if (!options_.communicator) {
+    return value;
+  }
+  at::Tensor sum = at::tensor({value}, at::kDouble);
+  options_.communicator->allreduceSum(sum);
+  return sum.item<double>() / options_.communicator->worldSize();
+}
+
 EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress) {
   const auto begin = std::chrono::steady_clock::now();
+  const double communicationBefore = options_.communicator ? options_.communicator->blockedSeconds() : 0.0;
   EpochRecord record;
   record.epoch = epoch + 1;
   record.learningRate =
@@ -279,9 +335,12 @@ EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress) {
     at::Tensor loss;
     {
       CudaAutocast guard(autocast);
-      loss = deepSupervisionLoss(network_->forwardDeepSupervision(image), target);
+      loss = deepSupervisionLoss(network_->forwardDeepSupervision(image), target, state_->diceStatisticsSum);
     }
     loss.backward();
+    if (state_->gradientAverager) {
+      state_->gradientAverager->finish();
+    }
     if (options_.gradientClip > 0) {
       torch::nn::utils::clip_grad_norm_(network_->parameters(), options_.gradientClip);
     }
@@ -295,9 +354,13 @@ EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress) {
                     fmt::format("loss {:.4f}", lossSum / (i + 1)));
   }
   progress.finish();
-  record.trainingLoss = lossSum / std::max(1, options_.iterationsPerEpoch);
+  // Each rank's loss holds its own samples' cross-entropy (and the shared Dice): the mean is the global loss.
+  record.trainingLoss = meanOverRanks(lossSum / std::max(1, options_.iterationsPerEpoch));
   record.dataWaitSeconds = state_->trainingLoader->waitSeconds() - waitBefore;
   validate(epoch, record);
+  if (options_.communicator) {
+    record.communicationSeconds = options_.communicator->blockedSeconds() - communicationBefore;
+  }
   record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   return record;
 }
@@ -322,11 +385,14 @@ void Trainer::validate(int epoch, EpochRecord& record) {
       CudaAutocast guard(options_.mixedPrecision && state_->device.is_cuda());
       logits = network_->forward(image);
     }
-    lossSum += diceCrossEntropyLoss(logits, target).item<double>();
+    lossSum += diceCrossEntropyLoss(logits, target, state_->diceStatisticsSum).item<double>();
     const at::Tensor batchCounts = confusionCounts(logits, target);
     counts = counts.defined() ? counts + batchCounts : batchCounts;
   }
-  record.validationLoss = lossSum / std::max(1, options_.validationIterations);
+  if (options_.communicator && counts.defined()) {
+    options_.communicator->allreduceSum(counts);
+  }
+  record.validationLoss = meanOverRanks(lossSum / std::max(1, options_.validationIterations));
   record.dicePerClass = counts.defined() ? diceFromCounts(counts) : std::vector<double>{};
   record.pseudoDice = meanIgnoringNan(record.dicePerClass);
   network_->train();

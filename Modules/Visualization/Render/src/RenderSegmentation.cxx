@@ -1,5 +1,7 @@
 #include "skipseg/render/RenderSegmentation.h"
 
+#include "skipseg/render/AnnotatedPictures.h"
+
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/evaluation/GridMatching.h"
@@ -64,7 +66,7 @@ RenderResult renderSegmentation(const LabelImage& labels, const FloatImage* imag
   }
   if (options.slices) {
     const std::string path = outputDirectory + "/slices.png";
-    writePng(renderSliceMosaic(labels, image, labelTable, options.mosaic), path);
+    writePng(sliceMosaicFigure(labels, image, labelTable, options.mosaic, options.title).picture, path);
     result.files.push_back(path);
     spdlog::info("slice mosaic -> {}", path);
   }
@@ -72,7 +74,7 @@ RenderResult renderSegmentation(const LabelImage& labels, const FloatImage* imag
     SurfaceRenderOptions surfaceOptions = options.surfaceRender;
     surfaceOptions.coordinateSystem = options.mesh.coordinateSystem;
     const std::string path = outputDirectory + "/surfaces.png";
-    writePng(renderSurfaces(meshes, surfaceOptions), path);
+    writePng(surfaceFigure(meshes, labelLegend(labels, labelTable), surfaceOptions, options.title).picture, path);
     result.files.push_back(path);
     spdlog::info("3D render -> {}", path);
   }

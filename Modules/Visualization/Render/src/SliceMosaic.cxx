@@ -1,17 +1,17 @@
 #include "skipseg/render/SliceMosaic.h"
 
-#include "skipseg/core/AtomicOutput.h"
 #include "skipseg/core/Error.h"
 #include "skipseg/evaluation/GridMatching.h"
+#include "skipseg/render/PictureText.h"
 #include "skipseg/render/WorldGeometry.h"
 
 #include <vtkImageData.h>
 #include <vtkNew.h>
-#include <vtkPNGWriter.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
 
 namespace skipseg::render {
 namespace {
@@ -56,6 +56,7 @@ Vector labelCentroid(const LabelImage& labels) {
 
 struct Window {
   double lower, upper;
+  std::string description;  // for the picture's notes
 };
 
 double samplePercentile(std::vector<float>& sample, double percent) {
@@ -80,23 +81,34 @@ Window chooseWindow(const FloatImage& image, const MosaicOptions& options) {
     preset = samplePercentile(sample, 1.0) < -500.0 ? WindowPreset::CtSoftTissue : WindowPreset::Percentile;
   }
   switch (preset) {
-    case WindowPreset::CtSoftTissue: return {40.0 - 200.0, 40.0 + 200.0};
-    case WindowPreset::CtLung: return {-600.0 - 750.0, -600.0 + 750.0};
-    case WindowPreset::CtBone: return {400.0 - 900.0, 400.0 + 900.0};
-    case WindowPreset::CtBrain: return {40.0 - 40.0, 40.0 + 40.0};
+    case WindowPreset::CtSoftTissue: return {40.0 - 200.0, 40.0 + 200.0, "CT soft tissue, W 400 L 40 HU"};
+    case WindowPreset::CtLung: return {-600.0 - 750.0, -600.0 + 750.0, "CT lung, W 1500 L -600 HU"};
+    case WindowPreset::CtBone: return {400.0 - 900.0, 400.0 + 900.0, "CT bone, W 1800 L 400 HU"};
+    case WindowPreset::CtBrain: return {40.0 - 40.0, 40.0 + 40.0, "CT brain, W 80 L 40 HU"};
     default: break;
   }
   const double lower = samplePercentile(sample, options.lowerPercentile);
   const double upper = samplePercentile(sample, options.upperPercentile);
-  return {lower, upper > lower ? upper : lower + 1.0};
+  std::ostringstream description;
+  description << "percentiles " << options.lowerPercentile << " to " << options.upperPercentile << " of the scan ("
+              << lower << " to " << upper << ")";
+  return {lower, upper > lower ? upper : lower + 1.0, description.str()};
 }
 
-std::array<std::uint8_t, 3> toBytes(const std::array<double, 3>& colour) {
-  std::array<std::uint8_t, 3> bytes{};
-  for (int c = 0; c < 3; ++c) {
-    bytes[c] = static_cast<std::uint8_t>(std::lround(std::clamp(colour[c], 0.0, 1.0) * 255.0));
+// The patient direction a unit LPS axis vector points to.
+std::string directionLetter(const Vector& direction) {
+  static const char* positive[3] = {"L", "P", "S"};
+  static const char* negative[3] = {"R", "A", "I"};
+  for (int axis = 0; axis < 3; ++axis) {
+    if (direction[axis] != 0) {
+      return direction[axis] > 0 ? positive[axis] : negative[axis];
+    }
   }
-  return bytes;
+  return "";
+}
+
+Vector negated(const Vector& vector) {
+  return {-vector[0], -vector[1], -vector[2]};
 }
 
 }  // namespace
@@ -114,9 +126,16 @@ WindowPreset parseWindowPreset(const std::string& text) {
   return found->second;
 }
 
-std::array<std::uint8_t, 3> RgbPicture::at(int x, int y) const {
-  const std::size_t offset = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + x) * 3;
-  return {pixels[offset], pixels[offset + 1], pixels[offset + 2]};
+ViewMarkers mosaicViewMarkers(int view) {
+  static const char* names[3] = {"Axial", "Coronal", "Sagittal"};
+  const Vector& u = viewAxes.at(static_cast<std::size_t>(view))[0];
+  const Vector& v = viewAxes.at(static_cast<std::size_t>(view))[1];
+  return {names[view], directionLetter(negated(u)), directionLetter(u), directionLetter(negated(v)),
+          directionLetter(v)};
+}
+
+std::string windowDescription(const FloatImage& image, const MosaicOptions& options) {
+  return chooseWindow(image, options).description;
 }
 
 MosaicLayout mosaicLayout(const LabelImage& labels, const MosaicOptions& options) {
@@ -232,7 +251,7 @@ RgbPicture renderSliceMosaic(const LabelImage& labels, const FloatImage* image,
             colour[c] = (1.0 - opacity) * grey + opacity * labelColour[c];
           }
         }
-        const auto bytes = toBytes(colour);
+        const auto bytes = rgbOf(colour);
         const std::size_t pixel =
             (static_cast<std::size_t>(y) * picture.width + static_cast<std::size_t>(layout.panelLeft[view] + x)) * 3;
         std::copy(bytes.begin(), bytes.end(), picture.pixels.begin() + static_cast<long>(pixel));
@@ -240,28 +259,6 @@ RgbPicture renderSliceMosaic(const LabelImage& labels, const FloatImage* image,
     }
   }
   return picture;
-}
-
-void writePng(const RgbPicture& picture, const std::string& path) {
-  vtkNew<vtkImageData> data;
-  data->SetDimensions(picture.width, picture.height, 1);
-  data->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
-  auto* out = static_cast<std::uint8_t*>(data->GetScalarPointer());
-  const std::size_t row = static_cast<std::size_t>(picture.width) * 3;
-  for (int y = 0; y < picture.height; ++y) {
-    // VTK's rows run bottom-up.
-    std::copy_n(picture.pixels.begin() + static_cast<long>(static_cast<std::size_t>(y) * row), row,
-                out + static_cast<std::size_t>(picture.height - 1 - y) * row);
-  }
-  AtomicOutput output(path);
-  vtkNew<vtkPNGWriter> writer;
-  writer->SetInputData(data);
-  writer->SetFileName(output.temporaryPath().c_str());
-  writer->Write();
-  if (writer->GetErrorCode() != 0) {
-    throw outputFailed(path, "cannot write the PNG picture");
-  }
-  output.commit();
 }
 
 }  // namespace skipseg::render

@@ -22,6 +22,10 @@ VTK_MODULE_INIT(vtkRenderingOpenGL2);
 namespace skipseg::render {
 
 RgbPicture renderSurfaces(const std::vector<ColouredMesh>& meshes, const SurfaceRenderOptions& options) {
+  return renderSurfaceView(meshes, options).picture;
+}
+
+SurfaceView renderSurfaceView(const std::vector<ColouredMesh>& meshes, const SurfaceRenderOptions& options) {
   VirtualDisplay display;
   vtkNew<vtkRenderer> renderer;
   renderer->SetBackground(options.background[0], options.background[1], options.background[2]);
@@ -41,7 +45,18 @@ RgbPicture renderSurfaces(const std::vector<ColouredMesh>& meshes, const Surface
   camera->SetFocalPoint(0, 0, 0);
   camera->SetPosition(0, front, 0);
   camera->SetViewUp(0, 0, 1);
-  renderer->ResetCamera();  // keeps the direction, fits the meshes
+  // A parallel projection: every structure drawn at one scale, so that a scale bar holds everywhere.
+  camera->ParallelProjectionOn();
+  renderer->ResetCamera();  // keeps the direction, fits the meshes' bounding sphere
+  // Seen from the front the picture spans x (across) and z (up): fit those extents, not the sphere, so
+  // the structures fill the view with a small margin.
+  double bounds[6];
+  renderer->ComputeVisiblePropBounds(bounds);
+  if (!meshes.empty() && bounds[0] <= bounds[1]) {
+    const double aspect = static_cast<double>(options.width) / options.height;
+    const double halfHeight = std::max((bounds[5] - bounds[4]) / 2.0, (bounds[1] - bounds[0]) / 2.0 / aspect);
+    camera->SetParallelScale(std::max(halfHeight, 1e-3) * 1.08);
+  }
 
   vtkNew<vtkRenderWindow> window;
   window->SetOffScreenRendering(1);
@@ -57,7 +72,10 @@ RgbPicture renderSurfaces(const std::vector<ColouredMesh>& meshes, const Surface
   vtkImageData* image = capture->GetOutput();
   int dimensions[3];
   image->GetDimensions(dimensions);
-  RgbPicture picture;
+  SurfaceView view;
+  // The parallel scale is half the view's height in world millimetres.
+  view.millimetresPerPixel = meshes.empty() ? 0.0 : 2.0 * camera->GetParallelScale() / options.height;
+  RgbPicture& picture = view.picture;
   picture.width = dimensions[0];
   picture.height = dimensions[1];
   picture.pixels.resize(static_cast<std::size_t>(picture.width) * picture.height * 3);
@@ -68,7 +86,7 @@ RgbPicture renderSurfaces(const std::vector<ColouredMesh>& meshes, const Surface
                 picture.pixels.begin() + static_cast<long>(static_cast<std::size_t>(y) * row));
   }
   window->Finalize();
-  return picture;
+  return view;
 }
 
 }  // namespace skipseg::render

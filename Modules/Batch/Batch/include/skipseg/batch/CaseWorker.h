@@ -41,6 +41,12 @@ struct WorkerSettings {
   std::map<std::string, std::vector<std::string>> options;  ///< by Parameter::name, as parsed
 };
 
+/// What a worker's model takes, for the checks that concern every case (made before any case runs).
+struct ModelInputs {
+  int channels = 1;                     ///< images per case
+  std::vector<std::string> modalities;  ///< DICOM modalities the model suits (empty: any)
+};
+
 /// A kind of worker the batch program can run (`--worker NAME`).
 struct WorkerType {
   std::string name;
@@ -54,6 +60,8 @@ struct WorkerType {
   std::string resultVersion = "1";
   bool needsModel = true;  ///< false: --model is optional (test workers)
   std::function<std::unique_ptr<CaseWorker>(const WorkerSettings&)> create;
+  /// What the model takes; empty: one channel, any modality.
+  std::function<ModelInputs(const WorkerSettings&)> modelInputs;
 };
 
 /// The workers a batch program offers, by name.

@@ -1,5 +1,6 @@
 #pragma once
 // Fingerprints that decide whether a journal entry still describes the work a rerun would do.
+#include "skipseg/batch/CaseSpec.h"
 #include "skipseg/core/JsonFile.h"
 
 #include <string>
@@ -17,10 +18,10 @@ enum class InputFingerprintMode { Metadata, Content };
 /// Parses "metadata|content"; throws a usage error naming --input-fingerprint otherwise.
 InputFingerprintMode parseInputFingerprintMode(const std::string& text);
 
-/// "metadata:<sha256>" or "content:<sha256>" of the case's scan files (scanFiles()). File names enter
+/// "metadata:<sha256>" or "content:<sha256>" of the case's files (caseFiles()). File names enter
 /// without their folder, so moving a dataset (mv keeps mtimes) does not redo it. Throws BadInput when the
 /// input is missing or unreadable.
-std::string inputFingerprint(const std::string& input, InputFingerprintMode mode);
+std::string inputFingerprint(const CaseSpec& spec, InputFingerprintMode mode);
 
 /// "sha256:<hex>" of the model's bytes: a file, or every file below a folder (with its relative path,
 /// in sorted order). "none" for an empty path. Throws BadInput when the model cannot be read.

@@ -11,14 +11,29 @@
 #include "skipseg/io/ImageTypes.h"
 
 #include <string>
+#include <vector>
 
 namespace skipseg::io {
+
+/// DICOM series from a tilted CT gantry: parallel slices, each shifted in its plane along the table.
+enum class GantryTilt {
+  Resample,  ///< read onto a regular grid along the slice normal that covers the sheared stack (logged)
+  Refuse     ///< stop with Unsupported, naming the shift and the angle
+};
+
+/// "resample" or "refuse" (the --gantry-tilt choices) as a GantryTilt; a usage error for anything else.
+GantryTilt gantryTiltFromName(const std::string& name);
 
 struct ReadOptions {
   /// DICOM: the SeriesInstanceUID to read; empty means "the only series in the folder".
   std::string seriesUid;
   /// DICOM: accept unevenly spaced slices by resampling them (linearly) onto a regular grid.
   bool allowUnevenSpacing = false;
+  /// DICOM: when not empty, only these files under the folder are scanned (a series of a PACS export whose
+  /// folder holds many others: skipseg-batch passes the files it found).
+  std::vector<std::string> dicomFiles;
+  /// DICOM: what to do with a gantry-tilted series; resampled by default, as dcm2niix and dicom2nifti do.
+  GantryTilt gantryTilt = GantryTilt::Resample;
 };
 
 struct ReadResult {

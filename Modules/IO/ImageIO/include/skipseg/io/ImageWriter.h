@@ -4,6 +4,7 @@
 // whose voxels live in a second file).
 #include "skipseg/core/VoxelBuffer.h"
 #include "skipseg/io/ComponentLabels.h"
+#include "skipseg/io/ImageFormats.h"
 #include "skipseg/io/ImageTypes.h"
 
 #include <string>
@@ -23,14 +24,11 @@ enum class PixelTypeHint {
 /// "uint8", "int16", ... (ImageInfo::pixelType) to the hint that keeps that type; Automatic when unknown.
 PixelTypeHint pixelTypeHintFor(const std::string& storedPixelType);
 
-/// True when the file name has an extension SkipSeg writes (so programs can refuse early, before reading).
-bool isWritableImagePath(const std::string& path);
-
 /// Checks before any work that `path` names a format SkipSeg writes (else Unsupported) and can be created
 /// (else OutputFailed with the OS reason: a folder that takes no files, a file where a folder must be).
 void checkImageOutput(const std::string& path);
 
-/// Formats are chosen by extension: .nii .nii.gz .nrrd .nhdr .mha .mhd. Throws Unsupported for others,
+/// Formats are chosen by extension through the registry (ImageFormats.h). Throws Unsupported for others,
 /// OutputFailed when the file cannot be written.
 void writeImage(const FloatImage* image, const std::string& path, PixelTypeHint hint = PixelTypeHint::Float32);
 

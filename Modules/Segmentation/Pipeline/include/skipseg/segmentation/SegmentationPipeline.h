@@ -42,6 +42,7 @@ struct CaseRequest {
   std::string outputProbabilities;    ///< optional: per-class probabilities on the native grid
   std::string sidecar;                ///< optional; "" derives <labels stem>.json, "-" writes none
   std::string renderDirectory;        ///< optional: meshes and pictures
+  std::string preview;                ///< optional: one PNG of the annotated slices, no meshes
   Json commandLine = Json::object();  ///< options as given, recorded in the sidecar
 };
 
@@ -83,10 +84,14 @@ class SegmentationPipeline {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Throws Unsupported naming `renderDirectory` (or a --preview file) when this build cannot write pictures and meshes
+/// (built without VTK: SKIPSEG_WITH_VTK=OFF, as on GPU machines); does nothing otherwise.
+void checkRenderingAvailable(const std::string& renderDirectory);
+
 /// The sidecar path for a labels path: "<folder>/<name without image extension>.json".
 std::string defaultSidecarPath(const std::string& labelsPath);
 
-/// "none|per-label|foreground" -> LargestComponent; throws a usage error naming --largest-component.
+/// "none|per-label|foreground" -> LargestComponent; throws a usage error naming the value otherwise.
 LargestComponent parseLargestComponent(const std::string& text);
 
 }  // namespace skipseg::segmentation

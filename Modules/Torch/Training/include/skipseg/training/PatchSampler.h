@@ -2,7 +2,9 @@
 // Training batches: patches drawn from preprocessed cases with foreground oversampling (the last third
 // of every batch is centred on a foreground voxel of a randomly chosen class present in the case),
 // augmented, stacked. A batch depends only on its seed, so batches can be made in any thread, in any
-// order, and a resumed run draws exactly the batches an uninterrupted one would.
+// order, and a resumed run draws exactly the batches an uninterrupted one would. Each sample of a batch has
+// its own generator, seeded from (batch seed, sample index), so the ranks of a data-parallel job each draw
+// their share of a batch (shardIndex of shardCount) and together draw exactly what one process draws.
 #include "skipseg/training/Augmentation.h"
 #include "skipseg/training/TrainingCase.h"
 
@@ -20,8 +22,9 @@ namespace skipseg::training {
 
 struct SamplingOptions {
   std::vector<std::int64_t> patchSize;  ///< 3 entries (z y x), or 2 (y x) for slices along z
-  int batchSize = 2;
-  double foregroundFraction = 0.33;  ///< share of each batch forced to contain foreground
+  int batchSize = 2;                    ///< the global batch: summed over the ranks of a data-parallel job
+  int shardIndex = 0, shardCount = 1;   ///< this rank draws samples [i * B / n, (i + 1) * B / n) of each batch
+  double foregroundFraction = 0.33;     ///< share of each batch forced to contain foreground
   AugmentationOptions augmentation;
 };
 
@@ -33,6 +36,7 @@ struct Batch {
 class PatchSampler {
  public:
   PatchSampler(std::shared_ptr<const std::vector<TrainingCase>> cases, SamplingOptions options);
+  /// This shard's samples of the batch with `seed` (all of it when shardCount is 1).
   Batch sample(std::uint64_t seed) const;
   const SamplingOptions& options() const { return options_; }
 

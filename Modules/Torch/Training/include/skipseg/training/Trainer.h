@@ -8,7 +8,15 @@
 // batches via batchSeed(), Torch's generator re-seeded at each epoch start -- and the learning rate is
 // a function of the epoch, so the checkpoint only needs the weights, the optimizer state (momentum
 // buffers, Adam moments), the epoch and the history. Same seed, same thread counts: same weights.
+//
+// Data-parallel (options.communicator set): each rank draws its share of every global batch (the sampler's
+// shards), the Dice statistics are summed over the ranks in the forward pass, gradients are averaged with a
+// bucketed allreduce during the backward pass, and the initial weights are rank 0's. Every rank then takes
+// the same optimizer step, so the weights stay identical; the result matches one process with the global
+// batch up to the order of floating-point sums. Validation patches are shared out the same way; checkpoints
+// are written by rank 0 only.
 #include "skipseg/core/Progress.h"
+#include "skipseg/distributed/Communicator.h"
 #include "skipseg/nn/SegmentationNetwork.h"
 #include "skipseg/training/PatchSampler.h"
 
@@ -34,6 +42,9 @@ struct TrainerOptions {
   std::string device = "cpu";  ///< "cpu", "cuda", "cuda:1"
   bool mixedPrecision = true;  ///< bfloat16 autocast on CUDA (ignored on the CPU)
   std::string checkpointPath;  ///< where checkpoints go (a .pt file); empty: none
+  /// The ranks of a data-parallel job; null: this process alone. SamplingOptions::batchSize is then the
+  /// global batch and must be a multiple of the world size.
+  std::shared_ptr<distributed::Communicator> communicator;
 };
 
 struct EpochRecord {
@@ -44,7 +55,8 @@ struct EpochRecord {
   double pseudoDice = 0;             ///< mean over foreground classes seen in validation
   std::vector<double> dicePerClass;  ///< classes 1..K-1; NaN when a class never appeared
   double seconds = 0;
-  double dataWaitSeconds = 0;  ///< time the training loop waited for batches
+  double dataWaitSeconds = 0;       ///< time the training loop waited for batches
+  double communicationSeconds = 0;  ///< time blocked in collectives (data-parallel jobs; rank 0's)
   Json toJson() const;
   static EpochRecord fromJson(const Json& json);
 };
@@ -70,6 +82,8 @@ class Trainer {
 
  private:
   EpochRecord runEpoch(int epoch, ProgressReporter& progress);
+  bool writesCheckpoints() const;
+  double meanOverRanks(double value) const;
   void validate(int epoch, EpochRecord& record);
 
   std::shared_ptr<nn::SegmentationNetwork> network_;

@@ -3,6 +3,7 @@
 //   <dir>/<id>_<name>.<vtp|stl|obj>  one surface mesh per label present, world coordinates (LPS by default)
 //   <dir>/slices.png                 axial, coronal and sagittal slices with the labels over the scan
 //   <dir>/surfaces.png               an off-screen 3D picture of the meshes, seen from the front
+// Both pictures carry a title, orientation letters, a legend and a scale bar (AnnotatedPictures.h).
 #include "skipseg/core/ModelDescription.h"
 #include "skipseg/core/Progress.h"
 #include "skipseg/render/LabelMeshes.h"
@@ -20,7 +21,8 @@ struct RenderOptions {
   bool slices = true;              ///< write slices.png
   bool surfaces = true;            ///< write surfaces.png (needs X or Xvfb)
   MosaicOptions mosaic;
-  SurfaceRenderOptions surfaceRender;
+  SurfaceRenderOptions surfaceRender;  ///< width, height: the 3D view's; the picture adds title and legend
+  std::string title;                   ///< the pictures' first line (pictureTitle(): scan, labels, model)
 };
 
 struct RenderResult {

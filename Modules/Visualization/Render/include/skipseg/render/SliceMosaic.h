@@ -10,6 +10,7 @@
 // sagittal from the patient's right (anterior on the left, superior up).
 #include "skipseg/core/ModelDescription.h"
 #include "skipseg/evaluation/LabelImage.h"
+#include "skipseg/render/RgbPicture.h"
 
 #include <array>
 #include <cstdint>
@@ -37,12 +38,6 @@ struct MosaicOptions {
 /// Parses "auto|ct-soft-tissue|ct-lung|ct-bone|ct-brain|percentile"; throws a usage error otherwise.
 WindowPreset parseWindowPreset(const std::string& text);
 
-struct RgbPicture {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> pixels;  ///< RGB, row-major from the top-left corner
-  std::array<std::uint8_t, 3> at(int x, int y) const;
-};
-
 struct MosaicLayout {
   std::array<std::array<int, 2>, 3> panelSize{};      ///< width, height of axial, coronal, sagittal
   std::array<int, 3> panelLeft{};                     ///< x of each panel in the mosaic
@@ -56,11 +51,19 @@ struct MosaicLayout {
 /// or the image centre when there are none).
 MosaicLayout mosaicLayout(const LabelImage& labels, const MosaicOptions& options = {});
 
+/// What a panel of the mosaic shows: its name and the patient direction (R, L, A, P, S, I) at each edge.
+struct ViewMarkers {
+  std::string name;
+  std::string left, right, top, bottom;
+};
+/// The markers of panel `view` (0 axial, 1 coronal, 2 sagittal), derived from the axes the panel is cut along.
+ViewMarkers mosaicViewMarkers(int view);
+
+/// The grey window the mosaic uses for `image`, in words ("CT soft tissue, W 400 L 40 HU").
+std::string windowDescription(const FloatImage& image, const MosaicOptions& options = {});
+
 /// Draws the mosaic; `image` may be null (labels over black) and must otherwise share the labels' grid.
 RgbPicture renderSliceMosaic(const LabelImage& labels, const FloatImage* image,
                              const std::vector<LabelInfo>& labelTable, const MosaicOptions& options = {});
-
-/// Writes an RGB picture as PNG, atomically.
-void writePng(const RgbPicture& picture, const std::string& path);
 
 }  // namespace skipseg::render
