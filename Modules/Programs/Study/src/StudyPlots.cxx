@@ -100,10 +100,25 @@ void styleAxis(vtkAxis* axis, const std::string& title) {
   axis->GetLabelProperties()->SetFontSize(12);
 }
 
-void styleTitle(vtkChart* chart, const std::string& title) {
-  chart->SetTitle(title);
-  chart->GetTitleProperties()->SetFontSize(15);
-  chart->GetTitleProperties()->BoldOn();
+// Title and axis titles of a chart (line chart or heat map).
+void decorate(vtkChartXY& chart, const std::string& title, const std::string& xTitle, const std::string& yTitle) {
+  chart.SetTitle(title);
+  chart.GetTitleProperties()->SetFontSize(15);
+  chart.GetTitleProperties()->BoldOn();
+  styleAxis(chart.GetAxis(vtkAxis::BOTTOM), xTitle);
+  styleAxis(chart.GetAxis(vtkAxis::LEFT), yTitle);
+}
+
+// One picture per panel, each drawn by `draw` into its own view, side by side in one PNG.
+template <typename Panel>
+void writeFigure(const std::vector<Panel>& panels, const std::string& path, int panelWidth, int height,
+                 const std::function<void(vtkContextView&, const Panel&)>& draw) {
+  render::VirtualDisplay display;
+  std::vector<Picture> pictures;
+  for (const auto& panel : panels) {
+    pictures.push_back(renderView(panelWidth, height, [&](vtkContextView& view) { draw(view, panel); }));
+  }
+  writePanels(pictures, path);
 }
 
 vtkSmartPointer<vtkColorTransferFunction> viridisLike(double low, double high) {
@@ -128,65 +143,57 @@ Colour paletteColour(std::size_t index) {
 }
 
 void writeLineCharts(const std::vector<LineChart>& panels, const std::string& path, int panelWidth, int height) {
-  render::VirtualDisplay display;
-  std::vector<Picture> pictures;
-  for (const auto& panel : panels) {
-    pictures.push_back(renderView(panelWidth, height, [&](vtkContextView& view) {
-      vtkNew<vtkChartXY> chart;
-      view.GetScene()->AddItem(chart);
-      styleTitle(chart, panel.title);
-      styleAxis(chart->GetAxis(vtkAxis::BOTTOM), panel.xTitle);
-      styleAxis(chart->GetAxis(vtkAxis::LEFT), panel.yTitle);
-      chart->SetShowLegend(true);
-      chart->GetLegend()->SetHorizontalAlignment(vtkChartLegend::RIGHT);
-      chart->GetLegend()->SetVerticalAlignment(vtkChartLegend::TOP);
-      chart->GetLegend()->GetLabelProperties()->SetFontSize(11);
-      for (const auto& series : panel.series) {
-        vtkNew<vtkTable> table;
-        vtkNew<vtkDoubleArray> x, y;
-        x->SetName("x");
-        y->SetName(series.name.c_str());
-        table->AddColumn(x);
-        table->AddColumn(y);
-        table->SetNumberOfRows(static_cast<vtkIdType>(series.x.size()));
-        for (std::size_t i = 0; i < series.x.size(); ++i) {
-          table->SetValue(static_cast<vtkIdType>(i), 0, series.x[i]);
-          table->SetValue(static_cast<vtkIdType>(i), 1, series.y[i]);
-        }
-        auto* plot =
-            vtkPlotPoints::SafeDownCast(chart->AddPlot(series.markersOnly ? vtkChart::POINTS : vtkChart::LINE));
-        plot->SetInputData(table, 0, 1);
-        plot->SetColor(series.colour[0], series.colour[1], series.colour[2], 255);
-        plot->SetWidth(2.0);
-        if (series.dashed) {
-          plot->GetPen()->SetLineType(vtkPen::DASH_LINE);
-        }
-        plot->SetMarkerStyle(series.markers || series.markersOnly ? vtkPlotPoints::CIRCLE : vtkPlotPoints::NONE);
-        plot->SetMarkerSize(series.markersOnly ? 10.0F : 6.0F);
+  writeFigure<LineChart>(panels, path, panelWidth, height, [](vtkContextView& view, const LineChart& panel) {
+    vtkNew<vtkChartXY> chart;
+    view.GetScene()->AddItem(chart);
+    decorate(*chart, panel.title, panel.xTitle, panel.yTitle);
+    chart->SetShowLegend(true);
+    chart->GetLegend()->SetHorizontalAlignment(vtkChartLegend::RIGHT);
+    chart->GetLegend()->SetVerticalAlignment(vtkChartLegend::TOP);
+    chart->GetLegend()->GetLabelProperties()->SetFontSize(11);
+    for (const auto& series : panel.series) {
+      vtkNew<vtkTable> table;
+      vtkNew<vtkDoubleArray> x, y;
+      x->SetName("x");
+      y->SetName(series.name.c_str());
+      table->AddColumn(x);
+      table->AddColumn(y);
+      table->SetNumberOfRows(static_cast<vtkIdType>(series.x.size()));
+      for (std::size_t i = 0; i < series.x.size(); ++i) {
+        table->SetValue(static_cast<vtkIdType>(i), 0, series.x[i]);
+        table->SetValue(static_cast<vtkIdType>(i), 1, series.y[i]);
       }
-      if (panel.xLog) {
-        chart->GetAxis(vtkAxis::BOTTOM)->SetLogScale(true);
+      auto* plot = vtkPlotPoints::SafeDownCast(chart->AddPlot(series.markersOnly ? vtkChart::POINTS : vtkChart::LINE));
+      plot->SetInputData(table, 0, 1);
+      plot->SetColor(series.colour[0], series.colour[1], series.colour[2], 255);
+      plot->SetWidth(2.0);
+      if (series.dashed) {
+        plot->GetPen()->SetLineType(vtkPen::DASH_LINE);
       }
-      if (!panel.xLabels.empty()) {
-        vtkNew<vtkDoubleArray> positions;
-        vtkNew<vtkStringArray> names;
-        for (std::size_t i = 0; i < panel.xLabels.size(); ++i) {
-          positions->InsertNextValue(static_cast<double>(i + 1));
-          names->InsertNextValue(panel.xLabels[i]);
-        }
-        auto* axis = chart->GetAxis(vtkAxis::BOTTOM);
-        axis->SetCustomTickPositions(positions, names);
-        axis->SetBehavior(vtkAxis::FIXED);
-        axis->SetRange(0.5, static_cast<double>(panel.xLabels.size()) + 0.5);
-        axis->GetLabelProperties()->SetOrientation(20);
+      plot->SetMarkerStyle(series.markers || series.markersOnly ? vtkPlotPoints::CIRCLE : vtkPlotPoints::NONE);
+      plot->SetMarkerSize(series.markersOnly ? 10.0F : 6.0F);
+    }
+    if (panel.xLog) {
+      chart->GetAxis(vtkAxis::BOTTOM)->SetLogScale(true);
+    }
+    if (!panel.xLabels.empty()) {
+      vtkNew<vtkDoubleArray> positions;
+      vtkNew<vtkStringArray> names;
+      for (std::size_t i = 0; i < panel.xLabels.size(); ++i) {
+        positions->InsertNextValue(static_cast<double>(i + 1));
+        names->InsertNextValue(panel.xLabels[i]);
       }
-      if (std::isfinite(panel.yMin) && std::isfinite(panel.yMax)) {
-        chart->GetAxis(vtkAxis::LEFT)->SetBehavior(vtkAxis::FIXED);
-        chart->GetAxis(vtkAxis::LEFT)->SetRange(panel.yMin, panel.yMax);
-      }
-    }));
-  }
-  writePanels(pictures, path);
+      auto* axis = chart->GetAxis(vtkAxis::BOTTOM);
+      axis->SetCustomTickPositions(positions, names);
+      axis->SetBehavior(vtkAxis::FIXED);
+      axis->SetRange(0.5, static_cast<double>(panel.xLabels.size()) + 0.5);
+      axis->GetLabelProperties()->SetOrientation(20);
+    }
+    if (std::isfinite(panel.yMin) && std::isfinite(panel.yMax)) {
+      chart->GetAxis(vtkAxis::LEFT)->SetBehavior(vtkAxis::FIXED);
+      chart->GetAxis(vtkAxis::LEFT)->SetRange(panel.yMin, panel.yMax);
+    }
+  });
 }
 
 namespace {
@@ -214,65 +221,58 @@ vtkSmartPointer<vtkImageData> gridImage(const ScalarGrid& grid, double low, doub
 
 void writeContourMaps(const std::vector<ScalarGrid>& panels, double low, double high, const std::vector<double>& levels,
                       const std::string& path, int panelWidth, int height) {
-  render::VirtualDisplay display;
-  std::vector<Picture> pictures;
-  for (const auto& panel : panels) {
-    pictures.push_back(renderView(panelWidth, height, [&](vtkContextView& view) {
-      vtkNew<vtkChartHistogram2D> chart;
-      view.GetScene()->AddItem(chart);
-      styleTitle(chart, panel.title);
-      styleAxis(chart->GetAxis(vtkAxis::BOTTOM), panel.xTitle);
-      styleAxis(chart->GetAxis(vtkAxis::LEFT), panel.yTitle);
-      const auto image = gridImage(panel, low, high, true);
-      chart->SetInputData(image);
-      const double half = (panel.coordinates[1] - panel.coordinates[0]) / 2;
-      for (const int side : {vtkAxis::BOTTOM, vtkAxis::LEFT}) {
-        chart->GetAxis(side)->SetBehavior(vtkAxis::FIXED);
-        chart->GetAxis(side)->SetRange(panel.coordinates.front() - half, panel.coordinates.back() + half);
+  writeFigure<ScalarGrid>(panels, path, panelWidth, height, [&](vtkContextView& view, const ScalarGrid& panel) {
+    vtkNew<vtkChartHistogram2D> chart;
+    view.GetScene()->AddItem(chart);
+    decorate(*chart, panel.title, panel.xTitle, panel.yTitle);
+    const auto image = gridImage(panel, low, high, true);
+    chart->SetInputData(image);
+    const double half = (panel.coordinates[1] - panel.coordinates[0]) / 2;
+    for (const int side : {vtkAxis::BOTTOM, vtkAxis::LEFT}) {
+      chart->GetAxis(side)->SetBehavior(vtkAxis::FIXED);
+      chart->GetAxis(side)->SetRange(panel.coordinates.front() - half, panel.coordinates.back() + half);
+    }
+    chart->SetTransferFunction(viridisLike(low, high));
+    if (auto* legend = vtkColorLegend::SafeDownCast(chart->GetLegend())) {
+      legend->SetTitle(panel.valueTitle);
+    }
+    // Iso-lines: contour the grid, join the segments into polylines, one line plot each.
+    vtkNew<vtkContourFilter> contour;
+    contour->SetInputData(gridImage(panel, low, high, false));
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+      contour->SetValue(static_cast<int>(l), levels[l]);
+    }
+    vtkNew<vtkStripper> stripper;
+    stripper->SetInputConnection(contour->GetOutputPort());
+    stripper->Update();
+    vtkPolyData* lines = stripper->GetOutput();
+    vtkCellArray* cells = lines->GetLines();
+    cells->InitTraversal();
+    vtkIdType count = 0;
+    const vtkIdType* ids = nullptr;
+    while (cells->GetNextCell(count, ids) != 0) {
+      vtkNew<vtkTable> table;
+      vtkNew<vtkDoubleArray> x, y;
+      x->SetName("x");
+      y->SetName("y");
+      table->AddColumn(x);
+      table->AddColumn(y);
+      table->SetNumberOfRows(count);
+      for (vtkIdType k = 0; k < count; ++k) {
+        double point[3];
+        lines->GetPoint(ids[k], point);
+        table->SetValue(k, 0, point[0]);
+        table->SetValue(k, 1, point[1]);
       }
-      chart->SetTransferFunction(viridisLike(low, high));
-      if (auto* legend = vtkColorLegend::SafeDownCast(chart->GetLegend())) {
-        legend->SetTitle(panel.valueTitle);
+      auto* line = chart->AddPlot(vtkChart::LINE);
+      line->SetInputData(table, 0, 1);
+      line->SetColor(255, 255, 255, 200);
+      line->SetWidth(1.0);
+      if (auto* plotLine = vtkPlotLine::SafeDownCast(line)) {
+        plotLine->SetMarkerStyle(vtkPlotPoints::NONE);
       }
-      // Iso-lines: contour the grid, join the segments into polylines, one line plot each.
-      vtkNew<vtkContourFilter> contour;
-      contour->SetInputData(gridImage(panel, low, high, false));
-      for (std::size_t l = 0; l < levels.size(); ++l) {
-        contour->SetValue(static_cast<int>(l), levels[l]);
-      }
-      vtkNew<vtkStripper> stripper;
-      stripper->SetInputConnection(contour->GetOutputPort());
-      stripper->Update();
-      vtkPolyData* lines = stripper->GetOutput();
-      vtkCellArray* cells = lines->GetLines();
-      cells->InitTraversal();
-      vtkIdType count = 0;
-      const vtkIdType* ids = nullptr;
-      while (cells->GetNextCell(count, ids) != 0) {
-        vtkNew<vtkTable> table;
-        vtkNew<vtkDoubleArray> x, y;
-        x->SetName("x");
-        y->SetName("y");
-        table->AddColumn(x);
-        table->AddColumn(y);
-        table->SetNumberOfRows(count);
-        for (vtkIdType k = 0; k < count; ++k) {
-          double point[3];
-          lines->GetPoint(ids[k], point);
-          table->SetValue(k, 0, point[0]);
-          table->SetValue(k, 1, point[1]);
-        }
-        auto* line = chart->AddPlot(vtkChart::LINE);
-        line->SetInputData(table, 0, 1);
-        line->SetColor(255, 255, 255, 200);
-        line->SetWidth(1.0);
-        if (auto* plotLine = vtkPlotLine::SafeDownCast(line)) {
-          plotLine->SetMarkerStyle(vtkPlotPoints::NONE);
-        }
-      }
-    }));
-  }
-  writePanels(pictures, path);
+    }
+  });
 }
 
 }  // namespace skipseg::programs::study
