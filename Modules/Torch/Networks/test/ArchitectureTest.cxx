@@ -6,7 +6,9 @@
 #include "skipseg/nn/architectures/UNetPlusPlus.h"
 
 #include <gtest/gtest.h>
+
 #include <torch/csrc/autograd/grad_mode.h>
+#include <map>
 
 namespace skipseg::nn {
 namespace {
@@ -196,6 +198,29 @@ TEST(Architecture, WrongChannelCountIsRefused) {
   auto network = createNetwork(smallConfiguration("unet", 2));
   const auto message = errorOf([&] { network->forward(torch::randn({1, 1, 16, 16})); });
   EXPECT_NE(message.find("is not [N, 2, H, W]"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace skipseg::nn
+
+namespace skipseg::nn {
+namespace {
+
+TEST(Architecture, LongSkipsConcatenateAddOrAreLeftOut) {
+  const std::map<std::string, int64_t> decoderInputs = {{"concat", 8}, {"add", 4}, {"none", 4}};
+  for (const auto& [mode, inputs] : decoderInputs) {
+    auto configuration = smallConfiguration("unet", 2);
+    configuration["base_features"] = 4;
+    configuration["long_skips"] = mode;
+    auto network = createNetwork(configuration);
+    EXPECT_EQ(network->configuration().at("long_skips"), mode);
+    const auto weight = network->named_parameters()["decoder.0.0.conv.weight"];
+    EXPECT_EQ(weight.size(1), inputs) << mode;
+    EXPECT_EQ(network->forward(torch::randn({1, 2, 16, 16})).sizes().vec(), std::vector<int64_t>({1, 3, 16, 16}));
+  }
+  auto configuration = smallConfiguration("unet", 2);
+  configuration["long_skips"] = "gated";
+  EXPECT_NE(errorOf([&] { createNetwork(configuration); }).find("\"long_skips\""), std::string::npos);
 }
 
 }  // namespace

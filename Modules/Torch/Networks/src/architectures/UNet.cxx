@@ -78,6 +78,7 @@ UNet::UNet(const nlohmann::json& configuration, const std::string& architecture)
   const auto upsampleMode = reader.choice("upsample", "transposed", {"transposed", "interpolate"});
   deepSupervision_ = reader.boolean("deep_supervision", false);
   padInput_ = reader.boolean("pad_input", true);
+  longSkips_ = reader.choice("long_skips", "concat", {"concat", "add", "none"});
   reader.rejectUnknownKeys();
   configuration_ = reader.resolved();
 
@@ -96,7 +97,8 @@ UNet::UNet(const nlohmann::json& configuration, const std::string& architecture)
   for (int64_t level = 0; level < depth_; ++level) {
     upsampling->push_back(Upsampling(dims, features[level + 1], features[level], upsampleMode));
     const int64_t firstBlock = (depth_ + 1 + (depth_ - 1 - level)) * stages.blocksPerStage;
-    decoder->push_back(ConvolutionStage(stages, 2 * features[level], features[level], 1, firstBlock, totalBlocks));
+    const int64_t decoderInput = longSkips_ == "concat" ? 2 * features[level] : features[level];
+    decoder->push_back(ConvolutionStage(stages, decoderInput, features[level], 1, firstBlock, totalBlocks));
     if (level == 0 || deepSupervision_) {
       ConvolutionOptions head;
       head.spatialDims = dims;
@@ -126,7 +128,12 @@ std::vector<torch::Tensor> UNet::run(const torch::Tensor& input, bool allScales)
   for (int64_t level = depth_ - 1; level >= 0; --level) {
     const auto& skip = skips[level];
     x = upsampling->at<UpsamplingImpl>(level).forward(x, spatialSize(skip));
-    x = decoder->at<ConvolutionStageImpl>(level).forward(at::cat({skip, x}, 1));
+    if (longSkips_ == "concat") {
+      x = at::cat({skip, x}, 1);
+    } else if (longSkips_ == "add") {
+      x = x + skip;
+    }
+    x = decoder->at<ConvolutionStageImpl>(level).forward(x);
     if (level == 0 || (allScales && level < static_cast<int64_t>(heads->size()))) {
       outputs.push_back(cropTo(heads->at<ConvolutionImpl>(level).forward(x), inputSize, int64_t(1) << level));
     }

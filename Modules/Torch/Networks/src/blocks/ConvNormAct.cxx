@@ -1,5 +1,7 @@
 #include "skipseg/nn/blocks/ConvNormAct.h"
 
+#include "skipseg/core/Error.h"
+
 namespace skipseg::nn {
 
 ConvNormActImpl::ConvNormActImpl(const BlockSettings& settings, const ConvNormActOptions& options) : options_(options) {
@@ -21,7 +23,19 @@ ConvNormActImpl::ConvNormActImpl(const BlockSettings& settings, const ConvNormAc
   }
 }
 
+void ConvNormActImpl::setLesioned(bool lesioned) {
+  if (lesioned && !lesionable()) {
+    throw badInput("lesion", "a unit from " + std::to_string(options_.inChannels) + " to " +
+                                 std::to_string(options_.outChannels) + " channels (stride " +
+                                 std::to_string(options_.stride) + ") cannot be replaced by its input");
+  }
+  lesioned_ = lesioned;
+}
+
 torch::Tensor ConvNormActImpl::forward(const torch::Tensor& input) {
+  if (lesioned_) {
+    return input;
+  }
   if (options_.preActivation) {
     auto x = norm->forward(input);
     if (act) {

@@ -54,19 +54,22 @@ ResidualBlockImpl::ResidualBlockImpl(const BlockSettings& settings, const Residu
 }
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& input) {
-  auto branch = second->forward(first->forward(input));
-  if (!attention_.is_empty()) {
-    branch = attention_.forward(branch);
-  }
-  if (dropPath) {
-    branch = dropPath->forward(branch);
-  }
   auto shortcut = input;
   if (projection) {
     shortcut = projection->forward(input);
     if (projectionNorm) {
       shortcut = projectionNorm->forward(shortcut);
     }
+  }
+  if (lesioned_) {
+    return act ? act->forward(shortcut) : shortcut;
+  }
+  auto branch = second->forward(first->forward(input));
+  if (!attention_.is_empty()) {
+    branch = attention_.forward(branch);
+  }
+  if (dropPath) {
+    branch = dropPath->forward(branch);
   }
   auto sum = branch + shortcut;
   return act ? act->forward(sum) : sum;

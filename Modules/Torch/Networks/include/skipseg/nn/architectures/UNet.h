@@ -5,6 +5,9 @@
 // of residual blocks (short skips as well: ResUNet); "resunet" is this network with that default.
 // Inputs whose size is not divisible by 2^depth are zero-padded at the end of each axis and the
 // output cropped back ("pad_input", default true); with pad_input false they are refused.
+// "long_skips" chooses how the encoder's features reach the decoder: "concat" (the U-Net's
+// concatenation, default), "add" (summed with the upsampled features, as in LinkNet) or "none" (an
+// encoder-decoder without long skips); the ablations of skipseg-study compare them.
 #include "skipseg/nn/SegmentationNetwork.h"
 #include "skipseg/nn/blocks/Convolution.h"
 #include "skipseg/nn/blocks/ConvolutionStage.h"
@@ -32,6 +35,7 @@ class UNet : public SegmentationNetwork {
   bool maxPool_ = true;
   bool padInput_ = true;
   bool deepSupervision_ = false;
+  std::string longSkips_ = "concat";
   torch::nn::ModuleList encoder{nullptr};
   torch::nn::ModuleList upsampling{nullptr};
   torch::nn::ModuleList decoder{nullptr};

@@ -29,8 +29,16 @@ class ConvNormActImpl : public torch::nn::Module {
   ConvNormActImpl(const BlockSettings& settings, const ConvNormActOptions& options);
   torch::Tensor forward(const torch::Tensor& input);
 
+  /// Whether the unit can be deleted: same channels in and out, no stride, so that its input can take
+  /// its place (the lesion study of skipseg-study; a plain network has no other path around a unit).
+  bool lesionable() const { return options_.inChannels == options_.outChannels && options_.stride == 1; }
+  /// Deleted (true): forward returns its input unchanged. Only for lesionable units; throws otherwise.
+  void setLesioned(bool lesioned);
+  bool lesioned() const { return lesioned_; }
+
  private:
   ConvNormActOptions options_;
+  bool lesioned_ = false;
   Convolution conv{nullptr};
   Normalization norm{nullptr};
   Activation act{nullptr};

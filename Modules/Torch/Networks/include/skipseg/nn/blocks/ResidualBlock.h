@@ -37,8 +37,17 @@ class ResidualBlockImpl : public torch::nn::Module {
   ResidualBlockImpl(const BlockSettings& settings, const ResidualBlockOptions& options);
   torch::Tensor forward(const torch::Tensor& input);
 
+  /// Deleted (true): the branch is left out and the block computes only its identity path, the
+  /// shortcut (identity, or the projection where channels or resolution change) and, post-activation,
+  /// the activation after the sum (the lesion study of Veit et al. 2016, skipseg-study).
+  void setLesioned(bool lesioned) { lesioned_ = lesioned; }
+  bool lesioned() const { return lesioned_; }
+  /// True when the shortcut is the identity (no projection).
+  bool identityShortcut() const { return projection.is_empty(); }
+
  private:
   ResidualBlockOptions options_;
+  bool lesioned_ = false;
   ConvNormAct first{nullptr};
   ConvNormAct second{nullptr};
   torch::nn::AnyModule attention_;
