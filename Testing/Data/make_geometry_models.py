@@ -9,6 +9,8 @@ reorientation, axis permutation or flip makes the labels land elsewhere.
   derivative_ras_xyz.pt  orientation RAS, axis_order xyz: tensor axis 0 = image i after RAS = toward patient Right
   derivative_lps_zyx.pt  orientation LPS, axis_order zyx: tensor axis 0 = image k after LPS = toward Superior
   derivative_2d_xyz.pt   2D, orientation RAS, xyz: slices along k; tensor axis 0 = toward Right
+  channel_order_ras_xyz.pt  two input channels: class 1 where channel 1 exceeds channel 0, so channels
+                         fed in the wrong order give the complement
 
 Run with Debian's python3-torch (1.13): python3 Testing/Data/make_geometry_models.py Data/Testing
 """
@@ -27,8 +29,16 @@ class FirstAxisIncrease(torch.nn.Module):
         return torch.cat([torch.zeros_like(x), central], dim=1)
 
 
-def save(folder, name, description):
-    module = torch.jit.script(FirstAxisIncrease().eval())
+class SecondChannelAboveFirst(torch.nn.Module):
+    """Logits [background, above]: background 0, above = 10 * (channel 1 - channel 0)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        above = (x[:, 1:2] - x[:, 0:1]) * 10.0
+        return torch.cat([torch.zeros_like(above), above], dim=1)
+
+
+def save(folder, name, description, network=None):
+    module = torch.jit.script((network or FirstAxisIncrease()).eval())
     torch.jit.save(module, f"{folder}/{name}", _extra_files={"skipseg.json": json.dumps(description)})
 
 
@@ -41,6 +51,9 @@ def main(folder):
                                                 spacing=[2.0, 2.0, 2.0], patch_size=[24, 24, 24]))
     save(folder, "derivative_2d_xyz.pt", dict(common, spatial_dims=2, axis_order="xyz", orientation="RAS",
                                                spacing=[2.0, 2.0, 2.0], patch_size=[32, 32]))
+    save(folder, "channel_order_ras_xyz.pt",
+         dict(common, in_channels=2, spatial_dims=3, axis_order="xyz", orientation="RAS", spacing=[2.0, 2.0, 2.0],
+              patch_size=[24, 24, 24], labels={"0": "background", "1": "above"}), SecondChannelAboveFirst())
 
 
 if __name__ == "__main__":

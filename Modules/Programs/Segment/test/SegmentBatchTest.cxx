@@ -65,6 +65,37 @@ TEST(SegmentBatch, GoodCasesAreDoneTheCorruptOneFailsAndARerunSkipsTheDoneOnes) 
   EXPECT_EQ(again["counts"]["failed"], 1);
 }
 
+// Issue 13, item 14: a two-channel model over nnU-Net-style files (case_0000, case_0001). The model
+// labels where channel 1 exceeds channel 0, so channels fed in the wrong order give the complement.
+TEST(SegmentBatch, AMultiChannelModelGetsEachCasesChannelsInSuffixOrder) {
+  skipseg::testing::TemporaryDirectory input;
+  skipseg::testing::TemporaryDirectory output;
+  const auto first = ramp(24, 2.0);
+  auto second = ramp(24, 2.0);
+  second->FillBuffer(0.5f);  // between the ramp's integers: never equal to channel 0
+  skipseg::io::writeImage(first.GetPointer(), input.file("case_0000.nii.gz"));
+  skipseg::io::writeImage(second.GetPointer(), input.file("case_0001.nii.gz"));
+  const std::string model = skipseg::testing::sourcePath("Data/Testing/channel_order_ras_xyz.pt");
+  const auto run = skipseg::testing::runProgram("skipseg-batch", {"--model", model, "--input", input.path(),
+                                                                  "--output-dir", output.path(), "--device", "cpu",
+                                                                  "--threads", "1"});
+  ASSERT_EQ(run.exitCode, 0) << run.standardError;
+  ASSERT_TRUE(std::filesystem::exists(output.file("case.nii.gz"))) << output.listing();
+  const auto labels = skipseg::io::readLabelImage(output.file("case.nii.gz"));
+  const std::size_t count = first->GetLargestPossibleRegion().GetNumberOfPixels();
+  std::size_t wrong = 0, above = 0;
+  for (std::size_t v = 0; v < count; ++v) {
+    const int expected = second->GetBufferPointer()[v] > first->GetBufferPointer()[v] ? 1 : 0;
+    above += expected;
+    wrong += labels->GetBufferPointer()[v] != expected ? 1 : 0;
+  }
+  EXPECT_GT(above, count / 4);
+  EXPECT_LT(above, count * 3 / 4);
+  EXPECT_EQ(wrong, 0u);
+  const auto sidecar = skipseg::readJsonFile(output.file("case.json"));
+  EXPECT_EQ(sidecar["inputs"].size(), 2u) << sidecar.dump();
+}
+
 TEST(SegmentBatch, JobsShareTheCoresInsteadOfEachTakingThemAll) {
   skipseg::testing::TemporaryDirectory input;
   skipseg::testing::TemporaryDirectory output;
