@@ -66,19 +66,19 @@ void checkShape(const std::string& path, const itk::ImageIOBase* imageIO) {
   }
 }
 
-ReadResult readImageFile(const std::string& path, const std::string& format) {
-  auto imageIO = openHeader(path, format);
-  checkShape(path, imageIO);
+// A file that ends before its voxels is refused here: ITK 5.2's NIfTI and MetaImage readers would not say so.
+void checkComplete(const std::string& path, const std::string& format, itk::ImageIOBase* imageIO) {
   if (format == "NIfTI") {
     detail::checkNiftiComplete(path);
   } else if (format == "MetaImage") {
     detail::checkMetaImageComplete(path, imageIO);
   }
-  ReadResult result;
-  result.info.format = format;
-  result.info.pixelType = detail::pixelTypeName(imageIO->GetComponentType());
-  result.info.components = imageIO->GetNumberOfComponents();
-  auto reader = itk::ImageFileReader<FloatImage>::New();
+}
+
+// The voxels through an opened header, as ImageType (one float per voxel, or a vector per voxel).
+template <typename ImageType>
+typename ImageType::Pointer readVoxels(const std::string& path, itk::ImageIOBase* imageIO) {
+  auto reader = itk::ImageFileReader<ImageType>::New();
   reader->SetImageIO(imageIO);
   reader->SetFileName(path);
   try {
@@ -86,8 +86,20 @@ ReadResult readImageFile(const std::string& path, const std::string& format) {
   } catch (const std::exception& error) {
     throw badInput(path, "cannot read the voxels: " + detail::describeItkError(error));
   }
-  result.image = reader->GetOutput();
-  result.image->DisconnectPipeline();
+  typename ImageType::Pointer image = reader->GetOutput();
+  image->DisconnectPipeline();
+  return image;
+}
+
+ReadResult readImageFile(const std::string& path, const std::string& format) {
+  auto imageIO = openHeader(path, format);
+  checkShape(path, imageIO);
+  checkComplete(path, format, imageIO);
+  ReadResult result;
+  result.info.format = format;
+  result.info.pixelType = detail::pixelTypeName(imageIO->GetComponentType());
+  result.info.components = imageIO->GetNumberOfComponents();
+  result.image = readVoxels<FloatImage>(path, imageIO);
   return result;
 }
 
@@ -213,19 +225,9 @@ MultiChannelReadResult readMultiChannelImage(const std::string& path) {
   }
   auto imageIO = openHeader(path, format);
   checkVolumeShape(path, imageIO);
-  if (format == "NIfTI") {
-    detail::checkNiftiComplete(path);
-  }
+  checkComplete(path, format, imageIO);
   using VectorImage = itk::VectorImage<float, 3>;
-  auto reader = itk::ImageFileReader<VectorImage>::New();
-  reader->SetImageIO(imageIO);
-  reader->SetFileName(path);
-  try {
-    reader->Update();
-  } catch (const std::exception& error) {
-    throw badInput(path, "cannot read the voxels: " + detail::describeItkError(error));
-  }
-  const VectorImage* image = reader->GetOutput();
+  const VectorImage::Pointer image = readVoxels<VectorImage>(path, imageIO);
   MultiChannelReadResult result;
   result.info.format = format;
   result.info.pixelType = detail::pixelTypeName(imageIO->GetComponentType());
