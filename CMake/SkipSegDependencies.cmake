@@ -15,6 +15,15 @@ endif()
 add_library(skipseg_external_Torch INTERFACE)
 target_link_libraries(skipseg_external_Torch INTERFACE ${TORCH_LIBRARIES})
 target_include_directories(skipseg_external_Torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
+# PyTorch's wheels (2.5 and later, pytorch/pytorch#133437) export copies of libstdc++'s std::filesystem
+# functions that were linked statically into libtorch_cpu.so. An executable lists LibTorch before the C++
+# runtime, so the dynamic linker then takes std::filesystem from LibTorch, for the runtime's own calls
+# too, mixing two implementations. With PyTorch 2.11 exactly the nine tests that create and remove a
+# folder crashed (Documentation/GPU.md). Naming libstdc++ first makes the runtime's definitions win;
+# the CppRuntime test checks where they come from.
+if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  target_link_options(skipseg_external_Torch INTERFACE "SHELL:-Wl,--push-state,--no-as-needed -lstdc++ -Wl,--pop-state")
+endif()
 
 add_library(skipseg_external_Json INTERFACE)
 target_link_libraries(skipseg_external_Json INTERFACE nlohmann_json::nlohmann_json)

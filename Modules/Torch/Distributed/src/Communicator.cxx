@@ -1,7 +1,9 @@
 // The only translation unit that includes c10d. LibTorch 1.13 and 2.x share the calls used here (TCPStore
 // with TCPStoreOptions, PrefixStore, ProcessGroupGloo/NCCL(store, rank, size, options), c10d::Work::wait);
-// where they differ the difference is guarded by TORCH_VERSION_MAJOR. USE_C10D_GLOO and USE_C10D_NCCL
-// come from this module's CMakeLists.txt, which checks that the headers of each backend are present.
+// where they differ the difference is guarded by TORCH_VERSION_MAJOR. SKIPSEG_C10D_GLOO and SKIPSEG_C10D_NCCL
+// come from this module's CMakeLists.txt, which checks that the headers of each backend are present. Not
+// Torch's own USE_C10D_GLOO: a LibTorch built with Gloo exports that macro to its users (Debian trixie's
+// 2.6 does) even when Gloo's headers are not installed.
 #include "skipseg/distributed/Communicator.h"
 
 #include "skipseg/core/Error.h"
@@ -11,11 +13,12 @@
 #include <torch/version.h>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/distributed/c10d/Types.hpp>
 #include <torch/csrc/distributed/c10d/Work.hpp>
-#ifdef USE_C10D_GLOO
+#ifdef SKIPSEG_C10D_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #endif
-#ifdef USE_C10D_NCCL
+#ifdef SKIPSEG_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
@@ -47,6 +50,18 @@ std::string text(const std::vector<std::uint8_t>& value) {
   return {value.begin(), value.end()};
 }
 
+// LibTorch 2.4 and later ask for the libuv store backend by default, and a LibTorch built without libuv
+// (Debian trixie's 2.6) refuses that request; older ones have no such option.
+template <typename Options>
+auto withoutLibUv(Options options, int) -> decltype(options.useLibUV = false, Options()) {
+  options.useLibUV = false;
+  return options;
+}
+template <typename Options>
+Options withoutLibUv(Options options, long) {
+  return options;
+}
+
 c10::intrusive_ptr<c10d::Store> connectStore(const LaunchEnvironment& environment, bool serve,
                                              std::chrono::milliseconds timeout) {
   c10d::TCPStoreOptions options;
@@ -54,7 +69,14 @@ c10::intrusive_ptr<c10d::Store> connectStore(const LaunchEnvironment& environmen
   options.isServer = serve;
   options.waitWorkers = false;  // the ranks meet in the "joined" barrier, which names who is missing
   options.timeout = timeout;
-  return c10::make_intrusive<c10d::TCPStore>(environment.masterAddress, options);
+  try {
+    return c10::make_intrusive<c10d::TCPStore>(environment.masterAddress, options);
+  } catch (const c10::Error& error) {
+    if (std::string(error.what_without_backtrace()).find("libuv") == std::string::npos) {
+      throw;
+    }
+    return c10::make_intrusive<c10d::TCPStore>(environment.masterAddress, withoutLibUv(options, 0));
+  }
 }
 
 std::string where(const LaunchEnvironment& environment) {
@@ -72,12 +94,12 @@ std::string rankList(const std::vector<int>& ranks) {
 }  // namespace
 
 bool backendAvailable(const std::string& backend) {
-#ifdef USE_C10D_GLOO
+#ifdef SKIPSEG_C10D_GLOO
   if (backend == "gloo") {
     return true;
   }
 #endif
-#ifdef USE_C10D_NCCL
+#ifdef SKIPSEG_C10D_NCCL
   if (backend == "nccl") {
     return true;
   }
@@ -91,10 +113,10 @@ struct Communicator::Implementation {
   CommunicatorOptions options;
   c10::intrusive_ptr<c10d::Store> store;           // this rank's requests (prefixed)
   c10::intrusive_ptr<c10d::Store> heartbeatStore;  // the heartbeat thread's own connection
-#ifdef USE_C10D_GLOO
+#ifdef SKIPSEG_C10D_GLOO
   c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
 #endif
-#ifdef USE_C10D_NCCL
+#ifdef SKIPSEG_C10D_NCCL
   c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
 #endif
   std::thread heartbeat;
@@ -178,12 +200,12 @@ struct Communicator::Implementation {
   // Starts a collective on the process group in use, whichever backend it is: `start(group)`.
   template <class Start>
   c10::intrusive_ptr<c10d::Work> onGroup(Start&& start) {
-#ifdef USE_C10D_NCCL
+#ifdef SKIPSEG_C10D_NCCL
     if (nccl) {
       return start(*nccl);
     }
 #endif
-#ifdef USE_C10D_GLOO
+#ifdef SKIPSEG_C10D_GLOO
     if (gloo) {
       return start(*gloo);
     }
@@ -267,7 +289,7 @@ std::shared_ptr<Communicator> Communicator::connect(const LaunchEnvironment& env
   }
   try {
     auto groupStore = c10::make_intrusive<c10d::PrefixStore>("group/", self.store);
-#ifdef USE_C10D_NCCL
+#ifdef SKIPSEG_C10D_NCCL
     if (options.backend == "nccl") {
       auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();
       ncclOptions->timeout = options.timeout;
@@ -275,7 +297,7 @@ std::shared_ptr<Communicator> Communicator::connect(const LaunchEnvironment& env
           c10::make_intrusive<c10d::ProcessGroupNCCL>(groupStore, environment.rank, environment.worldSize, ncclOptions);
     }
 #endif
-#ifdef USE_C10D_GLOO
+#ifdef SKIPSEG_C10D_GLOO
     if (options.backend == "gloo") {
       auto glooOptions = c10d::ProcessGroupGloo::Options::create(options.timeout);
       // GLOO_SOCKET_IFNAME picks the network interface, as in PyTorch; else the host name's address.
