@@ -60,6 +60,10 @@ PY
 torch_dir=$(python3 -c 'import torch,os; print(os.path.join(torch.utils.cmake_prefix_path, "Torch"))')
 [ -f "$torch_dir/TorchConfig.cmake" ] || fail "no TorchConfig.cmake in $torch_dir"
 cxx11_abi=$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
+# PyTorch's wheels export statically linked copies of libstdc++'s std::filesystem (pytorch/pytorch#133437):
+# the cause of the model-I/O crashes; SkipSeg links the C++ runtime first (Documentation/GPU.md).
+torch_cpu=$(python3 -c 'import torch,os; print(os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so"))')
+echo "std::filesystem symbols exported by $torch_cpu: $(nm -D --defined-only "$torch_cpu" 2>/dev/null | grep -c St10filesystem || true)"
 cuda_available=$(python3 -c 'import torch; print(int(torch.cuda.is_available()))')
 if [ -z "${TORCH_CUDA_ARCH_LIST:-}" ] && [ "$cuda_available" = 1 ]; then
   # Torch's CMake otherwise probes the GPU to pick architectures; only host code is compiled here anyway.
@@ -154,24 +158,61 @@ if [[ " $phases " == *" test "* ]]; then
 fi
 
 if [[ " $phases " == *" bench "* ]]; then
-  step "inference benchmark"
+  step "sliding window against MONAI (same run, same model and settings)"
   bench="$build/bin/SkipSegInferenceBenchmark"
+  model="$shared_dir/fixtures/torchscript_unet3d/model.pt"
+  volume=${SKIPSEG_BENCH_VOLUME:-244x202x224} patch=${SKIPSEG_BENCH_PATCH:-64}
+  tile_batches=${SKIPSEG_BENCH_TILE_BATCHES:-1 4 16}
+  device=cpu
+  [ "$cuda_available" = 1 ] && device=cuda
+  bench_log="$build/bench-sliding-window.log"
+  : >"$bench_log"
   if [ -x "$bench" ]; then
-    device=cpu
-    [ "$cuda_available" = 1 ] && device=cuda
-    # shellcheck disable=SC2086
-    "$bench" --device=$device --volume="${SKIPSEG_BENCH_VOLUME:-244x202x224}" --tile-batch=1 \
-      --model="$shared_dir/fixtures/torchscript_unet3d/model.pt" ${SKIPSEG_BENCH_ARGS:-} || fail "benchmark"
-    # shellcheck disable=SC2086
-    "$bench" --device=$device --volume="${SKIPSEG_BENCH_VOLUME:-244x202x224}" --tile-batch=4 \
-      --networks=resunet ${SKIPSEG_BENCH_ARGS:-} || fail "benchmark (tile batch 4)"
+    for tile_batch in $tile_batches; do
+      # shellcheck disable=SC2086
+      "$bench" --device=$device --volume="$volume" --patch="$patch" --tile-batch="$tile_batch" --iterations=5 \
+        --networks=torchscript-eager --model="$model" ${SKIPSEG_BENCH_ARGS:-} 2>&1 |
+        sed "s/^/[tile batch $tile_batch] /" | tee -a "$bench_log" || fail "benchmark (tile batch $tile_batch)"
+    done
   else
-    echo "gpu-check: $bench not built (Google Benchmark missing or pre-C++11 ABI): no benchmark"
+    echo "gpu-check: $bench not built (Google Benchmark missing or pre-C++11 ABI): no SkipSeg figure"
   fi
+  # MONAI is pure Python: its source travels as a tarball (gpu-stage-deps.sh); it needs numpy there.
+  monai_dir="$build/monai-source"
+  if [ -f "$deps/src/monai.tar.xz" ] && [ ! -d "$monai_dir/monai" ]; then
+    mkdir -p "$monai_dir" && tar -C "$monai_dir" -xJf "$deps/src/monai.tar.xz"
+  fi
+  PYTHONPATH="$monai_dir${PYTHONPATH:+:$PYTHONPATH}" python3 Testing/Benchmarks/Peers/monai_sliding_window.py \
+    "$model" --device=$device --volume="$volume" --patch="$patch" --sw-batch="$(echo $tile_batches | tr ' ' ,)" \
+    --repeats=5 2>&1 | tee -a "$bench_log" || echo "gpu-check: WARNING: MONAI's sliding window did not run (see above)"
+  python3 - "$bench_log" <<'PY'
+import json, re, sys
+skipseg, monai = {}, {}
+for line in open(sys.argv[1]):
+    found = re.match(r"\[tile batch (\d+)\] torchscript-eager .*sliding window ([0-9.]+) s", line)
+    if found:
+        skipseg[int(found.group(1))] = float(found.group(2))
+    elif line.startswith("{") and '"peer"' in line:
+        entry = json.loads(line)
+        monai[entry["sw_batch_size"]] = entry["median_s"]
+print("sliding window, torchscript_unet3d, float32 (SkipSeg: mean of 5; MONAI: median of 5)")
+print(f"{'tile batch':>10} {'SkipSeg s':>10} {'MONAI s':>10} {'ratio':>7}")
+for batch in sorted(set(skipseg) | set(monai)):
+    ours, theirs = skipseg.get(batch), monai.get(batch)
+    ratio = f"{ours / theirs:7.2f}" if ours and theirs else "      -"
+    print(f"{batch:>10} {ours or float('nan'):>10.4f} {theirs or float('nan'):>10.4f} {ratio}")
+if skipseg and monai:
+    best_ours, best_theirs = min(skipseg.values()), min(monai.values())
+    print(f"fastest against fastest: {best_ours:.4f} s / {best_theirs:.4f} s = {best_ours / best_theirs:.2f} (goal <= 0.5)")
+PY
   step "training step against a plain PyTorch loop"
   if [ -x "$build/bin/SkipSegTrainingBenchmark" ]; then
+    train_device=$([ "$cuda_available" = 1 ] && echo cuda || echo cpu)
     SKIPSEG_BIN="$build/bin" PYTHON=python3 bash Testing/Benchmarks/Peers/compare-training-with-pytorch.sh \
-      "$([ "$cuda_available" = 1 ] && echo cuda || echo cpu)" || fail "training benchmark"
+      "$train_device" "$(nproc)" small || fail "training benchmark (small plan)"
+    # Issue 10's figure: a CT-like 3d_fullres plan (6 stages, 32..320 features, 128^3, batch 2, deep supervision).
+    [ "$train_device" = cuda ] && { SKIPSEG_BIN="$build/bin" PYTHON=python3 bash \
+      Testing/Benchmarks/Peers/compare-training-with-pytorch.sh cuda "$(nproc)" fullres || fail "training benchmark (fullres)"; }
   fi
 fi
 if [[ " $phases " == *" product "* ]]; then
@@ -230,6 +271,22 @@ if [[ " $phases " == *" product "* ]]; then
           fail "skipseg-evaluate cuda vs cpu"
         python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print("cuda vs cpu label", r.get("label"), "Dice", r.get("dice")) for r in d.get("cases",[{}])[0].get("labels",[])]' \
           "$e2e/cuda-vs-cpu.json" || cat "$e2e/cuda-vs-cpu.json"
+      fi
+      # Issue 10's whole job: the example CT at 1.5 mm through the 4.8M-parameter residual 3D U-Net of the
+      # CPU benchmark (Testing/Data/make_benchmark_model.py, generated here with this machine's PyTorch),
+      # from file to labels; goal < 2 s. Run twice: the first run includes the CUDA context and cuDNN start.
+      step "end to end: the example CT through a 4.8M-parameter 3D U-Net on CUDA (goal < 2 s)"
+      if [ "$cuda_available" = 1 ] && python3 Testing/Data/make_benchmark_model.py "$e2e/resunet3d_4.8M.pt"; then
+        for run in 1 2 3; do
+          started=$(date +%s%N)
+          "$product/bin/skipseg-segment" --input "$scan" --model "$e2e/resunet3d_4.8M.pt" --device cuda \
+            --output "$e2e/unet48/run$run.nii.gz" --log-level warning || fail "skipseg-segment 4.8M U-Net on CUDA"
+          echo "end to end, run $run: $(( ($(date +%s%N) - started) / 1000000 )) ms wall (process start to exit)"
+          python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  stages (s):", json.dumps(d.get("timings_seconds")), "| tile batch", d.get("inference",{}).get("tile_batch"), d.get("inference",{}).get("tile_batch_chosen"))' \
+            "$e2e/unet48/run$run.json" || true
+        done
+      else
+        echo "gpu-check: no CUDA device or no benchmark model: the 4.8M U-Net end-to-end run is left out"
       fi
       step "skipseg-segment: the DICOM series, nnU-Net with mirroring"
       "$product/bin/skipseg-segment" --input "$shared_dir/data/totalsegmentator/example_ct_dicom" --model "$model" \

@@ -35,6 +35,13 @@ if [ -d /usr/include/benchmark ] && [ -d /usr/lib/$arch/cmake/benchmark ]; then
   cp -a /usr/lib/$arch/cmake/benchmark "$dest/lib/$arch/cmake/"
   cp -a /usr/lib/$arch/libbenchmark*.so* /usr/lib/$arch/libbenchmark*.a "$dest/lib/$arch/" 2>/dev/null || true
 fi
+# MONAI (pure Python) for the sliding-window comparison there: its monai/ package as a tarball (0.75 MB).
+monai_source=${MONAI_SOURCE:-/opt/monai-1.3.2}
+if [ -d "$monai_source/monai" ]; then
+  tar -C "$monai_source" -cJf "$dest/src/monai.tar.xz" monai
+else
+  echo "gpu-stage-deps: no MONAI source at $monai_source (MONAI_SOURCE): the GPU benchmark runs without its peer" >&2
+fi
 for fixture in torchscript_unet3d nnunet_v2_plain3d; do
   if [ -d "$shared/fixtures/$fixture" ]; then
     cp -a "$shared/fixtures/$fixture" "$dest/shared/fixtures/"

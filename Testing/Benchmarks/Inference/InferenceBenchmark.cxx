@@ -7,7 +7,7 @@
 //
 //   SkipSegInferenceBenchmark [--volume=XxYxZ] [--patch=N] [--tile-batch=N] [--threads=N] [--device=cpu|cuda]
 //                             [--networks=resunet,torchscript-eager,torchscript-frozen] [--model=model.pt]
-//                             [benchmark flags]
+//                             [--iterations=N] [benchmark flags]
 // Each case runs one iteration by default (a full volume takes minutes on a small CPU); the summary
 // at the end gives tiles/s per case and the SlidingWindow/BareForward ratio per network.
 #include "skipseg/inference/ComputeSettings.h"
@@ -22,6 +22,7 @@
 #include <torch/cuda.h>
 #include <torch/script.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -35,7 +36,8 @@ struct Settings {
   std::vector<int64_t> volume{244, 202, 224};
   int64_t patch = 96;
   int tileBatch = 1;
-  int threads = 0;  // 0: every core, as skipseg-segment does
+  int iterations = 1;  // timed runs per case (their mean); the GPU check uses several
+  int threads = 0;     // 0: every core, as skipseg-segment does
   std::string device = "cpu";
   std::string networks = "resunet,torchscript-eager,torchscript-frozen";
   std::string model = SKIPSEG_DEFAULT_TORCHSCRIPT_MODEL;
@@ -70,6 +72,8 @@ void parseFlags(int& argc, char** argv) {
       settings.patch = std::stoll(v);
     else if (const char* v = value("--tile-batch"))
       settings.tileBatch = std::stoi(v);
+    else if (const char* v = value("--iterations"))
+      settings.iterations = std::max(1, std::stoi(v));
     else if (const char* v = value("--device"))
       settings.device = v;
     else if (const char* v = value("--networks"))
@@ -219,11 +223,11 @@ int main(int argc, char** argv) {
   for (const auto& name : networks) {
     benchmark::RegisterBenchmark(("SlidingWindow/" + name).c_str(), runSlidingWindow, name)
         ->Unit(benchmark::kSecond)
-        ->Iterations(1)
+        ->Iterations(settings.iterations)
         ->UseRealTime();
     benchmark::RegisterBenchmark(("BareForward/" + name).c_str(), runBareForward, name)
         ->Unit(benchmark::kSecond)
-        ->Iterations(1)
+        ->Iterations(settings.iterations)
         ->UseRealTime();
   }
   benchmark::Initialize(&argc, argv);
@@ -237,7 +241,7 @@ int main(int argc, char** argv) {
   for (const auto& name : networks) {
     const auto sliding = secondsPerRun.find("SlidingWindow/" + name), bare = secondsPerRun.find("BareForward/" + name);
     if (sliding != secondsPerRun.end() && bare != secondsPerRun.end()) {
-      std::printf("%-20s %9lld parameters: sliding window %.2f s, bare forward loop %.2f s, ratio %.3f\n", name.c_str(),
+      std::printf("%-20s %9lld parameters: sliding window %.4f s, bare forward loop %.4f s, ratio %.3f\n", name.c_str(),
                   static_cast<long long>(parameterCounts[name]), sliding->second, bare->second,
                   sliding->second / bare->second);
     }

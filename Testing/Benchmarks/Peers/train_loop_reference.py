@@ -75,20 +75,23 @@ def main():
     parser.add_argument("--batch", type=int, default=2)
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--bf16", action="store_true", help="bfloat16 autocast on CUDA, as skipseg-train")
+    parser.add_argument("--features", default="16,32,64,128", help="features per stage (SkipSeg's plan)")
     arguments = parser.parse_args()
     if arguments.threads:
         torch.set_num_threads(arguments.threads)
     torch.manual_seed(1)
     device = torch.device(arguments.device)
-    network = PlainConvUNet().to(device)
+    features = tuple(int(width) for width in arguments.features.split(","))
+    network = PlainConvUNet(features).to(device)
     optimiser = torch.optim.SGD(network.parameters(), lr=1e-2, momentum=0.99, nesterov=True, weight_decay=3e-5)
-    weights = torch.tensor([1 / 2 ** i for i in range(3)])
+    scales = len(features) - 1  # one output per decoder stage, full resolution first
+    weights = torch.tensor([1 / 2 ** i for i in range(scales)])
     weights[-1] = 0
     weights = weights / weights.sum()
     size = arguments.patch
     image = torch.randn(arguments.batch, 1, size, size, size, device=device)
     target = (torch.rand(arguments.batch, size, size, size, device=device) > 0.8).long()
-    targets = [target] + [target[:, ::2 ** k, ::2 ** k, ::2 ** k].contiguous() for k in (1, 2)]
+    targets = [target] + [target[:, ::2 ** k, ::2 ** k, ::2 ** k].contiguous() for k in range(1, scales)]
 
     def step():
         optimiser.zero_grad(set_to_none=True)

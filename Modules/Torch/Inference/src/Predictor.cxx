@@ -2,6 +2,7 @@
 
 #include "skipseg/core/Error.h"
 #include "skipseg/inference/ComputeSettings.h"
+#include "skipseg/inference/DeviceMemory.h"
 #include "skipseg/inference/SlidingWindow.h"
 #include "skipseg/model/SegmentationModel.h"
 #include "skipseg/tensor/TensorBridge.h"
@@ -9,6 +10,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 #include <spdlog/spdlog.h>
+#include <torch/cuda.h>
 #include <torch/version.h>
 
 #include <algorithm>
@@ -75,6 +77,14 @@ std::string contractDifference(const ModelDescription& first, const ModelDescrip
 
 /// Softmax over the class axis of [1, K, s0, ...], in place, slab by slab along s0 so that only a
 /// slab-sized temporary exists next to the volume.
+/// A forward pass ran out of device memory: with an automatic tile batch the prediction is retried with
+/// half the batch; with the user's it ends with this (one) error.
+struct OutOfDeviceMemory : Error {
+  using Error::Error;
+};
+
+constexpr int kCudaTileBatchCeiling = 32;
+
 void softmaxOverClassesInPlace(at::Tensor& scores) {
   const int64_t extent = scores.size(2);
   const int64_t slab = std::max<int64_t>(1, extent / 8);
@@ -113,25 +123,61 @@ struct Predictor::Impl {
   SlidingWindowStatistics statistics;
   double predictSeconds = 0;
   int predictions = 0;
+  std::vector<int> chosenTileBatches;  ///< per model; 0 until its first prediction decides
+  std::string tileBatchChosen = "automatically from the patch size";
 
   const ModelDescription& description() const { return models.front()->description(); }
 
-  int tileBatchFor(const model::SegmentationModel& model) const {
-    return options.tileBatch > 0 ? options.tileBatch
-                                 : automaticTileBatch(model.description().patchSize, device.is_cuda());
+  int tileBatchFor(std::size_t index) {
+    if (options.tileBatch > 0) {
+      return options.tileBatch;
+    }
+    if (chosenTileBatches[index] == 0) {
+      chosenTileBatches[index] = device.is_cuda() ? tileBatchFromFreeMemory(*models[index])
+                                                  : automaticTileBatch(models[index]->description().patchSize, false);
+    }
+    return chosenTileBatches[index];
+  }
+
+  /// On CUDA: one tile through the network, and the device memory it took (LibTorch's caching allocator
+  /// keeps what a forward pass needed) against what is free. The patch-size estimate where the CUDA
+  /// runtime cannot be asked.
+  int tileBatchFromFreeMemory(model::SegmentationModel& model) {
+    const ModelDescription& described = model.description();
+    const int estimate = automaticTileBatch(described.patchSize, true);
+    const auto before = cudaDeviceMemory(device.index());
+    if (!before) {
+      tileBatchChosen = "automatically from the patch size (the CUDA runtime reports no free memory)";
+      return estimate;
+    }
+    std::vector<int64_t> shape{1, described.inChannels};
+    shape.insert(shape.end(), described.patchSize.begin(), described.patchSize.end());
+    network(model, 1)(at::zeros(shape, at::TensorOptions().device(device).dtype(dtype)));
+    torch::cuda::synchronize(device.index());
+    const auto after = cudaDeviceMemory(device.index());
+    if (!after) {
+      return estimate;
+    }
+    const std::uint64_t perTile = before->freeBytes > after->freeBytes ? before->freeBytes - after->freeBytes : 0;
+    const int batch = tileBatchForMemory(after->freeBytes, perTile, kCudaTileBatchCeiling);
+    tileBatchChosen = "automatically from free GPU memory (" + std::to_string(after->freeBytes >> 20) + " MiB free, " +
+                      std::to_string(perTile >> 20) + " MiB for one tile)";
+    spdlog::info("inference: tile batch {} {}", batch, tileBatchChosen);
+    return batch;
   }
 
   /// The model's forward with LibTorch's errors turned into one-line SkipSeg errors.
-  Network network(model::SegmentationModel& model) const {
-    return [&model, this](const at::Tensor& tiles) {
+  Network network(model::SegmentationModel& model, int tileBatch) const {
+    return [&model, tileBatch, this](const at::Tensor& tiles) {
       try {
         return model.forward(tiles);
       } catch (const c10::Error& error) {
         const std::string reason = firstLine(error.what_without_backtrace());
         if (reason.find("out of memory") != std::string::npos) {
-          throw Error(ExitCode::Unsupported, "out of memory on " + device.str() + " with a tile batch of " +
-                                                 std::to_string(tileBatchFor(model)) +
-                                                 ": lower the tile batch or use another device (" + reason + ")");
+          throw OutOfDeviceMemory(ExitCode::Unsupported, "out of memory on " + device.str() + " with a tile batch of " +
+                                                             std::to_string(tileBatch) +
+                                                             ": lower the tile batch or use another device (" + reason +
+                                                             ")");
         }
         if (dtype != c10::kFloat) {
           throw Error(ExitCode::Unsupported, "precision " + precisionName(dtype) + " is not supported by " +
@@ -213,6 +259,10 @@ std::unique_ptr<Predictor> Predictor::create(const std::vector<std::string>& mod
     group.end = impl->models.size();
     impl->groups.push_back(group);
   }
+  impl->chosenTileBatches.assign(impl->models.size(), 0);
+  if (options.tileBatch > 0) {
+    impl->tileBatchChosen = "by the user";
+  }
   impl->mirrorAxes = impl->chooseMirrorAxes();
   std::string mirrorText = impl->mirrorAxes.empty() ? "off" : "axes";
   for (const int64_t axis : impl->mirrorAxes) mirrorText += " " + std::to_string(axis);
@@ -274,19 +324,37 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
       SlidingWindowOptions window;
       window.patchSize.assign(model.description().patchSize.begin(), model.description().patchSize.end());
       window.overlap = impl_->options.overlap;
-      window.tileBatch = impl_->tileBatchFor(model);
       window.mirrorAxes = impl_->mirrorAxes;
       window.device = impl_->device;
       window.networkDtype = impl_->dtype;
       window.blendInto = done == 0 ? target : at::Tensor();
       ShareOfProgress share(progress, done, impl_->models.size());
       at::Tensor scores;
-      if (description.spatialDims == 2) {
-        // Slices are planes of constant image k: the last tensor axis in "xyz", the first in "zyx".
-        const int64_t sliceAxis = order == tensor::AxisOrder::Xyz ? 2 : 0;
-        scores = slidingWindowSliceBySlice(volume, sliceAxis, impl_->network(model), window, share, &impl_->statistics);
-      } else {
-        scores = slidingWindowInference(volume, impl_->network(model), window, share, &impl_->statistics);
+      const SlidingWindowStatistics statisticsBefore = impl_->statistics;
+      while (!scores.defined()) {
+        window.tileBatch = impl_->tileBatchFor(index);
+        try {
+          if (description.spatialDims == 2) {
+            // Slices are planes of constant image k: the last tensor axis in "xyz", the first in "zyx".
+            const int64_t sliceAxis = order == tensor::AxisOrder::Xyz ? 2 : 0;
+            scores = slidingWindowSliceBySlice(volume, sliceAxis, impl_->network(model, window.tileBatch), window,
+                                               share, &impl_->statistics);
+          } else {
+            scores = slidingWindowInference(volume, impl_->network(model, window.tileBatch), window, share,
+                                            &impl_->statistics);
+          }
+        } catch (const OutOfDeviceMemory&) {
+          // Only an automatic batch is SkipSeg's to change (blendInto is used on the CPU only, so nothing
+          // was written); the user's choice stands and its error says what to do.
+          if (impl_->options.tileBatch > 0 || window.tileBatch == 1) {
+            throw;
+          }
+          impl_->chosenTileBatches[index] = window.tileBatch / 2;
+          impl_->tileBatchChosen += ", halved after running out of memory";
+          impl_->statistics = statisticsBefore;
+          spdlog::warn("inference: out of memory on {} with a tile batch of {}: trying {}", impl_->device.str(),
+                       window.tileBatch, window.tileBatch / 2);
+        }
       }
       groupLogits = model.description().output == "logits";
       if (groupSum.defined()) {
@@ -342,8 +410,11 @@ Json Predictor::report() const {
           {"precision", precisionName(impl_->dtype)},
           {"threads", impl_->threads},
           {"overlap", impl_->options.overlap},
-          {"tile_batch", impl_->tileBatchFor(*impl_->models.front())},
-          {"tile_batch_chosen", impl_->options.tileBatch > 0 ? "by the user" : "automatically from the patch size"},
+          {"tile_batch", impl_->options.tileBatch > 0 ? impl_->options.tileBatch
+                         : impl_->chosenTileBatches.front() > 0
+                             ? impl_->chosenTileBatches.front()
+                             : automaticTileBatch(impl_->description().patchSize, impl_->device.is_cuda())},
+          {"tile_batch_chosen", impl_->tileBatchChosen},
           {"mirror_axes", impl_->mirrorAxes},
           {"tiles", impl_->statistics.tiles},
           {"tiles_reused_constant_input", impl_->statistics.reusedTiles},

@@ -1,6 +1,7 @@
 // The Predictor with real models from the fixtures: the probabilities it returns are the softmax of
 // the logits the original code gives (nnU-Net's own mirroring included), in the voxel layout of the
 // ITK side, and its errors are one line with the documented exit code.
+#include "skipseg/inference/DeviceMemory.h"
 #include "skipseg/inference/Predictor.h"
 
 #include "skipseg/core/Error.h"
@@ -245,6 +246,51 @@ TEST(Predictor, AutomaticTileBatchGrowsForSmallPatchesOnly) {
   const auto predictor = Predictor::create({folder}, cpuOptions());
   EXPECT_EQ(predictor->report().at("tile_batch").get<int>(), 4);
   EXPECT_EQ(predictor->report().at("tile_batch_chosen").get<std::string>(), "automatically from the patch size");
+}
+
+TEST(Predictor, TileBatchForMemoryUsesSixtyPercentOfTheFreeMemoryWithinItsBounds) {
+  constexpr std::uint64_t MiB = 1 << 20;
+  EXPECT_EQ(tileBatchForMemory(1000 * MiB, 100 * MiB, 32), 6);  // 600 MiB of tiles of 100 MiB
+  EXPECT_EQ(tileBatchForMemory(1000 * MiB, 99 * MiB, 32), 6);
+  EXPECT_EQ(tileBatchForMemory(1000 * MiB, 60 * MiB, 32), 10);
+  EXPECT_EQ(tileBatchForMemory(140000 * MiB, 100 * MiB, 32), 32);  // an H200: the ceiling
+  EXPECT_EQ(tileBatchForMemory(50 * MiB, 100 * MiB, 32), 1);       // never less than one tile
+  EXPECT_EQ(tileBatchForMemory(1000 * MiB, 0, 32), 32);            // a tile that took nothing measurable
+  EXPECT_EQ(tileBatchForMemory(1000 * MiB, 100 * MiB, 0), 1);
+}
+
+TEST(Predictor, NoCudaRuntimeMeansNoFreeMemoryFigure) {
+  if (torch::cuda::is_available()) {
+    GTEST_SKIP() << "a CUDA device is present (Predictor.CudaTileBatchComesFromFreeMemory runs instead)";
+  }
+  EXPECT_FALSE(cudaDeviceMemory(0).has_value());
+}
+
+// On a GPU: the automatic tile batch is sized from the device's free memory (one tile measured) and the
+// report says so; the probabilities are the same as with a tile batch of one.
+TEST(Predictor, CudaTileBatchComesFromFreeMemory) {
+  if (!torch::cuda::is_available()) {
+    GTEST_SKIP() << "no CUDA device";
+  }
+  SKIPSEG_REQUIRE_FIXTURE(folder, nnunetFolder);
+  const auto memory = cudaDeviceMemory(0);
+  ASSERT_TRUE(memory.has_value()) << "the CUDA runtime LibTorch loaded was not found (cudaMemGetInfo)";
+  EXPECT_GT(memory->freeBytes, 0u);
+  EXPECT_LE(memory->freeBytes, memory->totalBytes);
+  const VoxelBuffer input = nnunetInput(folder);
+  InferenceOptions automatic;
+  automatic.device = "cuda";
+  const auto predictor = Predictor::create({folder}, automatic);
+  const VoxelBuffer chosen = predictor->predictProbabilities(input, silentProgress());
+  const Json report = predictor->report();
+  EXPECT_NE(report.at("tile_batch_chosen").get<std::string>().find("free GPU memory"), std::string::npos)
+      << report.at("tile_batch_chosen");
+  EXPECT_GE(report.at("tile_batch").get<int>(), 1);
+  EXPECT_LE(report.at("tile_batch").get<int>(), 32);
+  InferenceOptions single = automatic;
+  single.tileBatch = 1;
+  const VoxelBuffer one = Predictor::create({folder}, single)->predictProbabilities(input, silentProgress());
+  EXPECT_LT(maxDifference(chosen, one), 1e-5);
 }
 
 TEST(Predictor, EachPredictionReportsItsOwnFiguresNotARunningTotal) {

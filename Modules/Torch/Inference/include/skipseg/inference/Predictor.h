@@ -30,8 +30,10 @@ struct InferenceOptions {
   std::vector<int> mirrorAxes;
 };
 
-/// The tile batch used when InferenceOptions::tileBatch is 0: as many patches as fit a budget of
-/// voxels per forward pass (about 300 k on the CPU, 2 M on CUDA), 1 to 8 (CPU) or 16 (CUDA). Small
+/// The tile batch used when InferenceOptions::tileBatch is 0 on the CPU (and on CUDA where the CUDA
+/// runtime reports no free memory; otherwise Documentation/Inference.md, tileBatchForMemory): as many
+/// patches as fit a budget of voxels per forward pass (about 300 k on the CPU, 2 M on CUDA), 1 to 8 (CPU)
+/// or 16 (CUDA). Small
 /// patches are where batching pays: the nnU-Net fixture's 32 x 48 x 48 patches ran 2.6x faster at 4
 /// than at 1 on the CPU with the same labels, while a 96^3 patch gains little and costs memory.
 int automaticTileBatch(const std::vector<int>& patchSize, bool cuda);
