@@ -122,43 +122,60 @@ struct TilePlan {
   int64_t reused = 0;
 };
 
-/// The value of each channel when `tile` ([1, C, patch...]) holds one value per channel; nothing
-/// otherwise. A float32 CPU tile is scanned directly and the scan stops at the first differing voxel
-/// (at once, for most tiles); other tiles go through min/max reductions in float32 (the CPU's min/max
-/// kernels lack bfloat16 in some LibTorch versions).
+bool scannedInPlace(const at::Tensor& tile) {
+  return tile.is_cpu() && tile.scalar_type() == at::kFloat && (tile.dim() == 4 || tile.dim() == 5);
+}
+
+/// The value of each channel when the float32 CPU `tile` ([1, C, patch...]) holds one value per channel;
+/// nothing otherwise. The tile is scanned directly and the scan stops at the first differing voxel (at
+/// once, for most tiles).
 std::optional<std::vector<float>> constantValues(const at::Tensor& tile) {
   const int64_t channels = tile.size(1);
   std::vector<float> values(static_cast<std::size_t>(channels));
-  if (tile.is_cpu() && tile.scalar_type() == at::kFloat && (tile.dim() == 4 || tile.dim() == 5)) {
-    // [1, C, (d0,) d1, d2] walked by its strides, without a copy of the view.
-    const bool volume = tile.dim() == 5;
-    const int64_t outer = volume ? tile.size(2) : 1, middle = tile.size(-2), inner = tile.size(-1);
-    const int64_t outerStride = volume ? tile.stride(2) : 0, middleStride = tile.stride(-2),
-                  innerStride = tile.stride(-1);
-    for (int64_t c = 0; c < channels; ++c) {
-      const float* channel = tile.data_ptr<float>() + c * tile.stride(1);
-      const float value = channel[0];
-      for (int64_t a = 0; a < outer; ++a) {
-        for (int64_t m = 0; m < middle; ++m) {
-          const float* row = channel + a * outerStride + m * middleStride;
-          for (int64_t i = 0; i < inner; ++i) {
-            if (row[i * innerStride] != value) {
-              return std::nullopt;
-            }
+  // [1, C, (d0,) d1, d2] walked by its strides, without a copy of the view.
+  const bool volume = tile.dim() == 5;
+  const int64_t outer = volume ? tile.size(2) : 1, middle = tile.size(-2), inner = tile.size(-1);
+  const int64_t outerStride = volume ? tile.stride(2) : 0, middleStride = tile.stride(-2),
+                innerStride = tile.stride(-1);
+  for (int64_t c = 0; c < channels; ++c) {
+    const float* channel = tile.data_ptr<float>() + c * tile.stride(1);
+    const float value = channel[0];
+    for (int64_t a = 0; a < outer; ++a) {
+      for (int64_t m = 0; m < middle; ++m) {
+        const float* row = channel + a * outerStride + m * middleStride;
+        for (int64_t i = 0; i < inner; ++i) {
+          if (row[i * innerStride] != value) {
+            return std::nullopt;
           }
         }
       }
-      values[static_cast<std::size_t>(c)] = value;
     }
-    return values;
+    values[static_cast<std::size_t>(c)] = value;
   }
-  const at::Tensor flat = tile.flatten(2)[0].to(at::kFloat);
-  const at::Tensor low = flat.amin(1).to(at::kCPU);
-  const at::Tensor high = flat.amax(1).to(at::kCPU);
-  if (!at::equal(low, high)) {
-    return std::nullopt;
+  return values;
+}
+
+/// constantValues for every tile of a GPU (or non-float32) volume: per-channel minima and maxima in
+/// float32 (the CPU's min/max kernels lack bfloat16 in some LibTorch versions), computed for all tiles
+/// on the device and copied to the host once, so the device is not waited for tile by tile.
+std::vector<std::optional<std::vector<float>>> constantValuesOnDevice(const std::vector<at::Tensor>& tiles) {
+  std::vector<at::Tensor> lows, highs;
+  for (const at::Tensor& tile : tiles) {
+    const at::Tensor flat = tile.flatten(2)[0].to(at::kFloat);
+    lows.push_back(flat.amin(1));
+    highs.push_back(flat.amax(1));
   }
-  std::copy(low.data_ptr<float>(), low.data_ptr<float>() + channels, values.begin());
+  const at::Tensor low = at::stack(lows).to(at::kCPU).contiguous();
+  const at::Tensor high = at::stack(highs).to(at::kCPU).contiguous();
+  const int64_t channels = low.size(1);
+  std::vector<std::optional<std::vector<float>>> values(tiles.size());
+  for (std::size_t tile = 0; tile < tiles.size(); ++tile) {
+    const float* lowest = low.data_ptr<float>() + static_cast<int64_t>(tile) * channels;
+    const float* highest = high.data_ptr<float>() + static_cast<int64_t>(tile) * channels;
+    if (std::equal(lowest, lowest + channels, highest)) {
+      values[tile] = std::vector<float>(lowest, lowest + channels);
+    }
+  }
   return values;
 }
 
@@ -166,11 +183,20 @@ TilePlan planTiles(const at::Tensor& volume, const std::vector<std::vector<int64
                    const std::vector<int64_t>& patch) {
   const auto tilesPerEntry = static_cast<int64_t>(origins.size());
   const int64_t totalTiles = volume.size(0) * tilesPerEntry;
+  std::vector<at::Tensor> tiles;
+  for (int64_t tile = 0; tile < totalTiles; ++tile) {
+    tiles.push_back(region(volume.narrow(0, tile / tilesPerEntry, 1), origins[tile % tilesPerEntry], patch));
+  }
+  std::vector<std::optional<std::vector<float>>> keys;
+  if (!tiles.empty() && scannedInPlace(tiles.front())) {
+    for (const at::Tensor& tile : tiles) keys.push_back(constantValues(tile));
+  } else if (!tiles.empty()) {
+    keys = constantValuesOnDevice(tiles);
+  }
   TilePlan plan;
   std::map<std::vector<float>, int64_t> firstTileOfConstant;
   for (int64_t tile = 0; tile < totalTiles; ++tile) {
-    const auto key =
-        constantValues(region(volume.narrow(0, tile / tilesPerEntry, 1), origins[tile % tilesPerEntry], patch));
+    const auto& key = keys[static_cast<std::size_t>(tile)];
     if (!key) {
       plan.toCompute.push_back(tile);
       continue;
@@ -253,6 +279,10 @@ at::Tensor slidingWindowInference(const at::Tensor& input, const Network& networ
   const TilePlan plan = planTiles(volume, origins, patch);
   const auto computeCount = static_cast<int64_t>(plan.toCompute.size());
   int64_t blendedTiles = 0;
+  // On a GPU the host queues the next tiles while the device computes: no wait per batch, so the
+  // network's time there is the whole tile loop's (forward passes and blending overlap).
+  const bool asynchronous = options.device.is_cuda();
+  const auto loopStart = std::chrono::steady_clock::now();
 
   for (int64_t first = 0; first < computeCount; first += options.tileBatch) {
     const int64_t count = std::min<int64_t>(options.tileBatch, computeCount - first);
@@ -265,8 +295,9 @@ at::Tensor slidingWindowInference(const at::Tensor& input, const Network& networ
 
     const auto start = std::chrono::steady_clock::now();
     at::Tensor output = mirroredForward(network, batch, options.mirrorAxes, &local.forwardPasses);
-    synchronise(options.device);
-    local.networkSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!asynchronous) {
+      local.networkSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
 
     if (output.dim() != batch.dim() || output.size(0) != count ||
         output.sizes().slice(2).vec() != batch.sizes().slice(2).vec()) {
@@ -315,6 +346,10 @@ at::Tensor slidingWindowInference(const at::Tensor& input, const Network& networ
     }
     progress.update(static_cast<double>(blendedTiles) / static_cast<double>(totalTiles),
                     std::to_string(blendedTiles) + "/" + std::to_string(totalTiles) + " tiles");
+  }
+  if (asynchronous) {
+    synchronise(options.device);
+    local.networkSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - loopStart).count();
   }
   local.tiles += totalTiles;
   local.reusedTiles += plan.reused;

@@ -225,6 +225,33 @@ TEST_F(SlidingWindow, TilesWithTheSameConstantInputRunTheNetworkOnceAndChangeNot
   EXPECT_LT(maxDifference(withOtherConstant, blendEveryTile(volume, net.network(), patch, 0.5)), 1e-5);
 }
 
+// The tiles of a volume that is not float32 on the CPU (any GPU volume; bfloat16 here) are checked by
+// reductions for all tiles at once, copied to the host in one piece: the same tiles must be found.
+TEST_F(SlidingWindow, ConstantTilesAreFoundTheSameWayInEveryPrecision) {
+  ConvolutionNetwork net;
+  at::Tensor volume = at::zeros({1, 2, 24, 20, 16});
+  volume.select(1, 1).fill_(-1);
+  volume.narrow(2, 8, 8).narrow(3, 7, 6).narrow(4, 5, 6).copy_(at::randn({1, 2, 8, 6, 6}));
+  volume.narrow(2, 16, 8).narrow(3, 0, 8).narrow(4, 0, 8).fill_(0.5);
+  const std::vector<int64_t> patch{8, 8, 8};
+  std::vector<int64_t> seen;
+  for (const auto dtype : {at::kFloat, at::kBFloat16}) {
+    int64_t tilesSeen = 0;
+    const Network counting = [&](const at::Tensor& x) {
+      tilesSeen += x.size(0);
+      return net.network()(x.to(at::kFloat));
+    };
+    auto options = windowOptions(patch);
+    options.networkDtype = dtype;
+    SlidingWindowStatistics statistics;
+    run(volume, counting, options, &statistics);
+    EXPECT_GT(statistics.reusedTiles, 0) << dtype;
+    EXPECT_EQ(tilesSeen, statistics.tiles - statistics.reusedTiles) << dtype;
+    seen.push_back(statistics.reusedTiles);
+  }
+  EXPECT_EQ(seen[0], seen[1]);
+}
+
 TEST_F(SlidingWindow, GaussianImportanceIsCentredPositiveAndScaledToOne) {
   const at::Tensor map = gaussianImportanceMap({17, 96, 4});
   ASSERT_EQ(map.sizes(), (std::vector<int64_t>{17, 96, 4}));

@@ -39,7 +39,9 @@ struct SlidingWindowStatistics {
   /// was blended again instead of running the network (same input, same output: nothing changes).
   int64_t reusedTiles = 0;
   int64_t forwardPasses = 0;  ///< network calls (mirroring multiplies them)
-  double networkSeconds = 0;  ///< wall time inside the network callable, device synchronised
+  /// Wall time inside the network callable on the CPU; on CUDA, where the host queues tiles while the
+  /// device computes (no wait per batch), the whole tile loop's time (forward passes and blending).
+  double networkSeconds = 0;
   std::string accumulationDevice;
 };
 
