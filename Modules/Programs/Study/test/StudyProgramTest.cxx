@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <utility>
+#include <vector>
 
 namespace fs = std::filesystem;
 using skipseg::programs::studyMain;
@@ -181,17 +183,28 @@ TEST_F(TrainedPair, RefusesAFolderWithoutModelBeforeAnyWork) {
 
 namespace {
 
+// A shapes dataset of 3 cases of 3 images and a variants file of tiny U-Nets named `name` with the
+// extra options `options` (JSON members, may be empty).
+void writeTinyGrid(skipseg::testing::TemporaryDirectory& temporary,
+                   const std::vector<std::pair<std::string, std::string>>& variants) {
+  ASSERT_EQ(studyMain({"make-dataset", "shapes", "--cases", "3", "--slices", "3", "--output", temporary.file("shapes"),
+                       "--log-level", "warning"}),
+            0);
+  std::ofstream file(temporary.file("variants.json"));
+  file << "{\"variants\": [";
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    file << (v == 0 ? "" : ", ") << "{\"name\": \"" << variants[v].first
+         << "\", \"network\": \"unet\", \"options\": {\"base_features\": 4, \"depth\": 2, \"deep_supervision\": false"
+         << (variants[v].second.empty() ? "" : ", ") << variants[v].second << "}}";
+  }
+  file << "]}";
+}
+
 TEST(StudyAblate, TwoTinyVariantsRunEndToEndAndAnInterruptedGridResumes) {
   skipseg::testing::TemporaryDirectory temporary;
+  ASSERT_NO_FATAL_FAILURE(writeTinyGrid(temporary, {{"long-concat", ""}, {"no-long", "\"long_skips\": \"none\""}}));
   const std::string dataset = temporary.file("shapes");
-  ASSERT_EQ(studyMain({"make-dataset", "shapes", "--cases", "3", "--slices", "3", "--output", dataset, "--log-level",
-                       "warning"}),
-            0);
   const std::string variants = temporary.file("variants.json");
-  const std::string tiny = "\"base_features\": 4, \"depth\": 2, \"deep_supervision\": false";
-  std::ofstream(variants) << "{\"variants\": [{\"name\": \"long-concat\", \"network\": \"unet\", \"options\": {" << tiny
-                          << "}}, {\"name\": \"no-long\", \"network\": \"unet\", \"options\": {" << tiny
-                          << ", \"long_skips\": \"none\"}}]}";
   const std::string output = temporary.file("grid");
   const std::vector<std::string> arguments{"ablate",   dataset, "--variants",   variants, "--folds",      "3",
                                            "--epochs", "1",     "--iterations", "2",      "--batch-size", "2",
@@ -261,15 +274,10 @@ TEST(StudyAblate, TwoTinyVariantsRunEndToEndAndAnInterruptedGridResumes) {
 // or none, is refused on the same OUTPUT.
 TEST(StudyAblate, AWallTimeBudgetStopsEachVariantAndIsPartOfTheGridsSettings) {
   skipseg::testing::TemporaryDirectory temporary;
+  ASSERT_NO_FATAL_FAILURE(
+      writeTinyGrid(temporary, {{"attention", "\"long_skips\": \"attention\""}, {"dense", "\"block\": \"dense\""}}));
   const std::string dataset = temporary.file("shapes");
-  ASSERT_EQ(studyMain({"make-dataset", "shapes", "--cases", "3", "--slices", "3", "--output", dataset, "--log-level",
-                       "warning"}),
-            0);
   const std::string variants = temporary.file("variants.json");
-  const std::string tiny = "\"base_features\": 4, \"depth\": 2, \"deep_supervision\": false";
-  std::ofstream(variants) << "{\"variants\": [{\"name\": \"attention\", \"network\": \"unet\", \"options\": {" << tiny
-                          << ", \"long_skips\": \"attention\"}}, {\"name\": \"dense\", \"network\": \"unet\", "
-                          << "\"options\": {" << tiny << ", \"block\": \"dense\"}}]}";
   const std::string output = temporary.file("grid");
   std::vector<std::string> arguments{"ablate",   dataset, "--variants",   variants,  "--folds",          "3",
                                      "--epochs", "2",     "--iterations", "3",       "--batch-size",     "2",

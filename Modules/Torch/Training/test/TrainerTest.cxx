@@ -30,6 +30,14 @@ TrainerOptions quickOptions(int epochs) {
   return options;
 }
 
+// SGD, `iterations` per epoch: the settings of the exact-weights tests.
+TrainerOptions sgdOptions(int epochs, int iterations) {
+  TrainerOptions options = quickOptions(epochs);
+  options.iterationsPerEpoch = iterations;
+  options.optimizer = "sgd";
+  return options;
+}
+
 SamplingOptions quickSampling() {
   SamplingOptions sampling;
   sampling.patchSize = {16, 16, 16};
@@ -61,9 +69,7 @@ TEST(Trainer, ResumeGivesTheWeightsOfAnUninterruptedRun) {
   at::set_num_threads(1);
   auto cases = std::make_shared<std::vector<TrainingCase>>(testing::syntheticCases(3, 20, 3));
   skipseg::testing::TemporaryDirectory folder;
-  TrainerOptions options = quickOptions(4);
-  options.iterationsPerEpoch = 6;
-  options.optimizer = "sgd";
+  TrainerOptions options = sgdOptions(4, 6);
   options.checkpointEvery = 1;
 
   auto uninterrupted = seededNetwork(5);
@@ -99,9 +105,7 @@ TEST(Trainer, AWallTimeBudgetStopsAfterTheIterationThatSpentItAndStaysStoppedOnR
   at::set_num_threads(1);
   auto cases = std::make_shared<std::vector<TrainingCase>>(testing::syntheticCases(3, 20, 3));
   skipseg::testing::TemporaryDirectory folder;
-  TrainerOptions options = quickOptions(3);
-  options.iterationsPerEpoch = 6;
-  options.optimizer = "sgd";
+  TrainerOptions options = sgdOptions(3, 6);
   options.checkpointEvery = 0;  // only the budget's stop writes one
   options.checkpointPath = folder.file("checkpoint.pt");
   options.budgetSeconds = 1e-9;
@@ -117,11 +121,8 @@ TEST(Trainer, AWallTimeBudgetStopsAfterTheIterationThatSpentItAndStaysStoppedOnR
   EXPECT_EQ(record.iterations, 1);
   EXPECT_TRUE(record.budgetSpent);
 
-  TrainerOptions oneStep = quickOptions(3);
-  oneStep.iterationsPerEpoch = 1;
-  oneStep.optimizer = "sgd";
   auto reference = seededNetwork(5);
-  Trainer single(reference, cases, cases, quickSampling(), oneStep);
+  Trainer single(reference, cases, cases, quickSampling(), sgdOptions(3, 1));
   single.train(silentProgress(), {}, /*stopAfterEpoch=*/1);
   const auto expected = reference->named_parameters();
   for (const auto& item : budgeted->named_parameters()) {
