@@ -26,8 +26,10 @@ using detail::viridisLike;
 using detail::writeFigure;
 
 // World coordinates: u, v in [-1, 1] along the grid's x and y, w in [0, 1] for [low, high].
-// Isometric view from the corner u = v = -1: larger u + v lies further back and higher on screen.
-constexpr double kCos30 = 0.8660254037844386, kSin30 = 0.5, kHeight = 1.3;
+// Isometric view from the corner u = v = -1: larger u + v lies further back and higher on screen. The
+// height axis is drawn at 0.9 of a half-side: high enough to show relief, low enough (about 38 degrees
+// of elevation) for a basin to show over a raised front edge.
+constexpr double kCos30 = 0.8660254037844386, kSin30 = 0.5, kHeight = 0.9;
 
 struct Point2 {
   float x, y;
@@ -106,6 +108,7 @@ class SurfaceItem : public vtkContextItem {
       outline[9] = points[1];
       painter->DrawPoly(outline, 5);
     }
+    drawSkirts(painter, u, w);
     drawAxes(painter, extent);
     drawColourBar(painter);
     text(painter, static_cast<float>(width) / 2, static_cast<float>(height) - 20, grid->title, 15, true);
@@ -139,6 +142,35 @@ class SurfaceItem : public vtkContextItem {
     const Point2 corners[4] = {project(-1, -1, 0), project(1, -1, 0), project(1, 1, 0), project(-1, 1, 0)};
     for (int c = 0; c < 4; ++c) {
       line(painter, corners[c], corners[(c + 1) % 4]);
+    }
+  }
+
+  // Walls from the two front edges down to the floor, drawn last: without them the eye looks under a
+  // raised front edge and sees the underside of a basin behind it.
+  template <typename Coordinate, typename Height>
+  void drawSkirts(vtkContext2D* painter, const Coordinate& u, const Height& w) const {
+    const int n = static_cast<int>(grid->coordinates.size());
+    painter->GetBrush()->SetColor(228, 228, 228, 255);
+    for (const bool alongAlpha : {true, false}) {
+      for (int k = 0; k + 1 < n; ++k) {
+        const double a = u(k), b = u(k + 1);
+        const double top0 = w(alongAlpha ? grid->values[k][0] : grid->values[0][k]);
+        const double top1 = w(alongAlpha ? grid->values[k + 1][0] : grid->values[0][k + 1]);
+        const Point2 corners[4] = {alongAlpha ? project(a, -1, top0) : project(-1, a, top0),
+                                   alongAlpha ? project(b, -1, top1) : project(-1, b, top1),
+                                   alongAlpha ? project(b, -1, 0) : project(-1, b, 0),
+                                   alongAlpha ? project(a, -1, 0) : project(-1, a, 0)};
+        float points[10];
+        for (int c = 0; c < 5; ++c) {
+          points[2 * c] = corners[c % 4].x;
+          points[2 * c + 1] = corners[c % 4].y;
+        }
+        painter->GetPen()->SetColor(0, 0, 0, 0);  // no seams between the wall's pieces
+        painter->DrawPolygon(points, 4);
+        painter->GetPen()->SetColor(120, 120, 120, 255);
+        painter->GetPen()->SetWidth(1.0F);
+        line(painter, corners[2], corners[3]);  // the floor's front edge
+      }
     }
   }
 
