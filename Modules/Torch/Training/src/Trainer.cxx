@@ -306,7 +306,7 @@ void Trainer::train(ProgressReporter& progress, const std::function<void(const E
                 record.epoch, options_.epochs, record.learningRate, record.trainingLoss, record.validationLoss,
                 record.pseudoDice, dice, record.seconds, waitShare, communication);
     if (record.budgetSpent) {
-      spdlog::info("wall-time budget of {:.0f} s spent after {} iterations of epoch {} ({} in all)",
+      spdlog::info("wall-time budget of {:g} s spent after {} iterations of epoch {} ({} in all)",
                    options_.budgetSeconds, record.iterations, record.epoch, completedIterations());
     }
     const bool last = epoch + 1 == options_.epochs || record.budgetSpent;
