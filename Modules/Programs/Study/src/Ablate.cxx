@@ -56,13 +56,22 @@ std::vector<Variant> readVariants(const std::string& path) {
   return variants;
 }
 
-double trainingSeconds(const std::string& folder) {
-  const Json history = readJsonFile((fs::path(folder) / "training_history.json").string());
+// What a variant's training did, from its training_history.json.
+struct TrainingDone {
   double seconds = 0;
+  long long iterations = 0;
+  bool budgetSpent = false;
+};
+
+TrainingDone trainingDone(const std::string& folder, int iterationsPerEpoch) {
+  const Json history = readJsonFile((fs::path(folder) / "training_history.json").string());
+  TrainingDone done;
   for (const auto& epoch : history.at("history")) {
-    seconds += epoch.value("seconds", 0.0);
+    done.seconds += epoch.value("seconds", 0.0);
+    done.iterations += epoch.value("iterations", iterationsPerEpoch);  // absent: a history from before budgets
+    done.budgetSpent = done.budgetSpent || epoch.value("budget_spent", false);
   }
-  return seconds;
+  return done;
 }
 
 std::string csvField(const Json& value) {
@@ -80,7 +89,8 @@ void writeTable(const std::vector<Json>& rows, const std::string& path) {
   AtomicOutput output(path);
   {
     std::ofstream csv(output.temporaryPath());
-    csv << "variant,network,parameters,flops_per_patch,training_seconds,inference_seconds,mean_dice,mean_hd95_mm";
+    csv << "variant,network,parameters,flops_per_patch,training_iterations,training_seconds,inference_seconds,"
+           "mean_dice,mean_hd95_mm";
     for (const auto& label : labels) {
       csv << ",dice_" << label << ",hd95_mm_" << label;
     }
@@ -88,8 +98,9 @@ void writeTable(const std::vector<Json>& rows, const std::string& path) {
     for (const auto& row : rows) {
       csv << row.at("name").get<std::string>() << "," << row.at("network").get<std::string>() << ","
           << csvField(row.at("parameters")) << "," << csvField(row.at("flops_per_patch")) << ","
-          << csvField(row.at("training_seconds")) << "," << csvField(row.at("inference_seconds")) << ","
-          << csvField(row.at("mean_dice")) << "," << csvField(row.at("mean_hd95_mm"));
+          << csvField(row.at("training_iterations")) << "," << csvField(row.at("training_seconds")) << ","
+          << csvField(row.at("inference_seconds")) << "," << csvField(row.at("mean_dice")) << ","
+          << csvField(row.at("mean_hd95_mm"));
       for (const auto& label : labels) {
         csv << "," << csvField(row.at("labels").at(label).at("dice")) << ","
             << csvField(row.at("labels").at(label).at("hd95_mm"));
@@ -165,15 +176,18 @@ int runAblate(const AblateOptions& options) {
   for (const auto& variant : variants) {
     const std::string folder = (fs::path(options.output) / "variants" / variant.name).string();
     const std::string resultPath = (fs::path(folder) / "result.json").string();
-    const Json settings{{"variant", variant.toJson()},
-                        {"dataset", options.dataset},
-                        {"configuration", options.configuration},
-                        {"fold", options.fold},
-                        {"epochs", options.epochs},
-                        {"iterations", options.iterations},
-                        {"batch_size", options.batchSize},
-                        {"optimizer", options.optimizer},
-                        {"seed", options.seed}};
+    Json settings{{"variant", variant.toJson()},
+                  {"dataset", options.dataset},
+                  {"configuration", options.configuration},
+                  {"fold", options.fold},
+                  {"epochs", options.epochs},
+                  {"iterations", options.iterations},
+                  {"batch_size", options.batchSize},
+                  {"optimizer", options.optimizer},
+                  {"seed", options.seed}};
+    if (options.budgetSeconds > 0) {
+      settings["budget_seconds"] = options.budgetSeconds;  // only then: grids from before budgets stay valid
+    }
     if (fs::exists(resultPath)) {
       Json done = readJsonFile(resultPath);
       if (done.value("settings", Json()) != settings) {
@@ -187,37 +201,19 @@ int runAblate(const AblateOptions& options) {
     }
     const std::string modelPath = (fs::path(folder) / "model.ssm").string();
     if (!fs::exists(modelPath)) {
-      std::vector<std::string> arguments{plansPath,
-                                         "--configuration",
-                                         options.configuration,
-                                         "--fold",
-                                         options.fold,
-                                         "--network",
-                                         variant.network,
-                                         "--network-options",
-                                         variant.options.dump(),
-                                         "--epochs",
-                                         std::to_string(options.epochs),
-                                         "--iterations",
-                                         std::to_string(options.iterations),
-                                         "--batch-size",
-                                         std::to_string(options.batchSize),
-                                         "--optimizer",
-                                         options.optimizer,
-                                         "--seed",
-                                         std::to_string(options.seed),
-                                         "--torch-threads",
-                                         std::to_string(options.torchThreads),
-                                         "--checkpoint-every",
-                                         "1",
-                                         "--device",
-                                         "cpu",
-                                         "--cache",
-                                         cache,
-                                         "--output",
-                                         folder,
-                                         "--log-level",
-                                         logLevel};
+      std::vector<std::string> arguments{
+          plansPath, "--configuration", options.configuration, "--fold", options.fold, "--network", variant.network,
+          "--network-options", variant.options.dump(), "--epochs", std::to_string(options.epochs), "--iterations",
+          std::to_string(options.iterations), "--batch-size", std::to_string(options.batchSize), "--optimizer",
+          options.optimizer, "--seed", std::to_string(options.seed), "--torch-threads",
+          std::to_string(options.torchThreads),
+          // The grid scores the held-out cases itself; the training's pseudo Dice
+          // on validation patches only costs time (it does not touch the weights).
+          "--validation-iterations", "5", "--checkpoint-every", "1", "--device", "cpu", "--cache", cache, "--output",
+          folder, "--log-level", logLevel};
+      if (options.budgetSeconds > 0) {
+        arguments.insert(arguments.end(), {"--budget-seconds", fmt::format("{}", options.budgetSeconds)});
+      }
       if (fs::exists(fs::path(folder) / "checkpoint_latest.pt")) {
         spdlog::info("variant {}: resuming its interrupted training", variant.name);
         arguments.push_back("--resume");
@@ -232,12 +228,15 @@ int runAblate(const AblateOptions& options) {
     const auto evaluation = evaluateHeldOut(modelPath, plans, plansPath, options.fold,
                                             (fs::path(folder) / "predictions").string(), options.torchThreads);
     const auto cost = networkCost(modelPath);
+    const auto training = trainingDone(folder, options.iterations);
     Json row{{"name", variant.name},
              {"network", variant.network},
              {"options", variant.options},
              {"parameters", cost.parameters},
              {"flops_per_patch", cost.flopsPerPatch},
-             {"training_seconds", trainingSeconds(folder)},
+             {"training_iterations", training.iterations},
+             {"budget_spent", training.budgetSpent},
+             {"training_seconds", training.seconds},
              {"inference_seconds", evaluation.inferenceSeconds},
              {"mean_dice", numberOrNull(evaluation.meanDice)},
              {"mean_hd95_mm", numberOrNull(evaluation.meanHd95)},
@@ -245,7 +244,8 @@ int runAblate(const AblateOptions& options) {
              {"held_out_cases", evaluation.cases},
              {"settings", settings}};
     writeJsonFile(resultPath, row);  // the done-marker: written last, atomically
-    spdlog::info("variant {}: mean Dice {:.4f}, {} parameters", variant.name, evaluation.meanDice, cost.parameters);
+    spdlog::info("variant {}: mean Dice {:.4f}, {} parameters, {} training iterations", variant.name,
+                 evaluation.meanDice, cost.parameters, training.iterations);
     rows.push_back(row);
   }
   writeJsonFile((fs::path(options.output) / "ablation.json").string(), Json{{"variants", rows}});

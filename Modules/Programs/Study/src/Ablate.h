@@ -1,6 +1,7 @@
 #pragma once
 // skipseg-study ablate: a grid of networks that differ only in their skip connections, trained with
-// the same plans, split, seed, augmentation and iteration budget by skipseg-train's own code, then
+// the same plans, split, seed, augmentation and iteration budget (optionally cut short by a wall-time
+// budget) by skipseg-train's own code, then
 // evaluated on the held-out cases through skipseg-segment's pipeline and skipseg-evaluate's metrics.
 // Resumable: each finished variant leaves OUTPUT/variants/NAME/result.json (written atomically, last);
 // a rerun skips those, resumes an interrupted training from its checkpoint and trains the rest.
@@ -19,6 +20,7 @@ struct AblateOptions {
   int epochs = 1;
   int iterations = 50;            ///< per epoch: the budget is epochs x iterations batches for every variant
   int batchSize = 0;              ///< 0: the plans'
+  double budgetSeconds = 0;       ///< wall time per variant (0: none); stops inside an epoch, not reproducible
   std::string optimizer = "sgd";  ///< skipseg-train's --optimizer (sgd or adamw), the same for every variant
   std::uint64_t seed = 0;
   int torchThreads = 0;

@@ -172,7 +172,13 @@ std::vector<std::string> landscape(std::vector<TrainedModel>& models, const Expl
   writeJsonFile(jsonPath, json);
   const auto contours = outputPath(options, "landscape_contours.png");
   writeContourMaps(grids, low, high, levels, contours);
-  return {jsonPath, contours};
+  for (auto& grid : grids) {  // the surface has its own axis titles
+    grid.xTitle = "alpha (direction 1)";
+    grid.yTitle = "beta (direction 2)";
+  }
+  const auto surfaces = outputPath(options, "landscape_surface.png");
+  writeSurfaces(grids, low, high, surfaces);
+  return {jsonPath, contours, surfaces};
 }
 
 std::vector<std::string> lesion(std::vector<TrainedModel>& models, const ExplainOptions& options) {

@@ -1,5 +1,7 @@
 #include "StudyPlots.h"
 
+#include "StudyPlotsDetail.h"
+
 #include "skipseg/core/Error.h"
 #include "skipseg/render/RgbPicture.h"
 #include "skipseg/render/VirtualDisplay.h"
@@ -109,13 +111,15 @@ void decorate(vtkChartXY& chart, const std::string& title, const std::string& xT
   styleAxis(chart.GetAxis(vtkAxis::LEFT), yTitle);
 }
 
-// One picture per panel, each drawn by `draw` into its own view, side by side in one PNG.
-template <typename Panel>
-void writeFigure(const std::vector<Panel>& panels, const std::string& path, int panelWidth, int height,
-                 const std::function<void(vtkContextView&, const Panel&)>& draw) {
+}  // namespace
+
+namespace detail {
+
+void writePanelFigure(std::size_t panelCount, const std::string& path, int panelWidth, int height,
+                      const std::function<void(vtkContextView&, std::size_t)>& draw) {
   render::VirtualDisplay display;
   std::vector<Picture> pictures;
-  for (const auto& panel : panels) {
+  for (std::size_t panel = 0; panel < panelCount; ++panel) {
     pictures.push_back(renderView(panelWidth, height, [&](vtkContextView& view) { draw(view, panel); }));
   }
   writePanels(pictures, path);
@@ -133,7 +137,10 @@ vtkSmartPointer<vtkColorTransferFunction> viridisLike(double low, double high) {
   return function;
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::viridisLike;
+using detail::writeFigure;
 
 Colour paletteColour(std::size_t index) {
   static const Colour palette[] = {{{31, 119, 180}},  {{255, 127, 14}}, {{44, 160, 44}},   {{214, 39, 40}},

@@ -47,4 +47,10 @@ struct ScalarGrid {
 void writeContourMaps(const std::vector<ScalarGrid>& panels, double low, double high, const std::vector<double>& levels,
                       const std::string& path, int panelWidth = 520, int height = 460);
 
+/// The same grids as surfaces of height `values`, drawn in an isometric projection as shaded quads
+/// (far ones first, so that nearer ones cover them), with a floor frame, ticks and titles for the two
+/// grid axes and the height axis, and one colour bar for the scale [low, high] shared by all panels.
+void writeSurfaces(const std::vector<ScalarGrid>& panels, double low, double high, const std::string& path,
+                   int panelWidth = 520, int height = 460);
+
 }  // namespace skipseg::programs::study

@@ -87,6 +87,12 @@ int ablate(const cli::ParsedOptions& options) {
   ablate.epochs = static_cast<int>(options.integer("epochs"));
   ablate.iterations = static_cast<int>(options.integer("iterations"));
   ablate.batchSize = static_cast<int>(options.integer("batch-size"));
+  if (options.has("budget-seconds")) {
+    ablate.budgetSeconds = options.number("budget-seconds");
+    if (!(ablate.budgetSeconds > 0)) {
+      throw usageError("--budget-seconds must be positive");
+    }
+  }
   ablate.optimizer = options.string("optimizer");
   ablate.seed = static_cast<std::uint64_t>(options.integer("seed"));
   ablate.torchThreads = static_cast<int>(options.integer("torch-threads"));
@@ -136,6 +142,7 @@ cli::ProgramDescription studyProgramDescription() {
       "depth at initialisation, Balduzzi et al. 2017: gradients.json, gradients.png; needs no trained model). "
       "`ablate DATASET --variants FILE` trains a grid of networks that differ only in their skip connections "
       "(one plans file, split, seed, augmentation and budget of --epochs x --iterations batches for all, "
+      "optionally cut short by a wall-time budget, --budget-seconds, "
       "skipseg-train's training), segments the held-out cases of --fold with each as skipseg-segment does and "
       "scores them with skipseg-evaluate's metrics: OUTPUT/ablation.json, ablation.csv (Dice and HD95 per label, "
       "parameters, FLOPs per patch, training and inference seconds) and ablation.png; an interrupted grid "
@@ -195,6 +202,12 @@ cli::ProgramDescription studyProgramDescription() {
   description.add("epochs", cli::ParameterKind::Integer, "ablate: epochs per variant.").defaultValue = "1";
   description.add("iterations", cli::ParameterKind::Integer, "ablate: training batches per epoch.").defaultValue = "50";
   description.add("batch-size", cli::ParameterKind::Integer, "ablate: batch size (0: the plans').").defaultValue = "0";
+  description
+      .add("budget-seconds", cli::ParameterKind::Float,
+           "ablate: wall-time budget per variant, besides --epochs x --iterations: its training stops after the "
+           "iteration at which this many seconds are spent (skipseg-train --budget-seconds). Not reproducible "
+           "across machines or loads; the iterations each variant did are reported.")
+      .placeholder = "S";
   auto& optimizer = description.add("optimizer", cli::ParameterKind::Enumeration,
                                     "ablate: skipseg-train's optimizer for every variant, sgd or adamw.");
   optimizer.choices = {"sgd", "adamw"};

@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <utility>
+#include <vector>
 
 namespace fs = std::filesystem;
 using skipseg::programs::studyMain;
@@ -149,8 +151,9 @@ TEST_F(TrainedPair, LandscapeAndLesionDescribeBothModels) {
                        "--log-level", "warning"}),
             0);
   EXPECT_EQ(skipseg::testing::TemporaryDirectory::listingOf(output),
-            "landscape.json landscape_contours.png lesion.json lesion.png");
+            "landscape.json landscape_contours.png landscape_surface.png lesion.json lesion.png");
   EXPECT_TRUE(isPng(output + "/landscape_contours.png"));
+  EXPECT_TRUE(isPng(output + "/landscape_surface.png"));
   EXPECT_TRUE(isPng(output + "/lesion.png"));
   const auto landscape = skipseg::readJsonFile(output + "/landscape.json");
   ASSERT_EQ(landscape["models"].size(), 2U);
@@ -180,17 +183,28 @@ TEST_F(TrainedPair, RefusesAFolderWithoutModelBeforeAnyWork) {
 
 namespace {
 
+// A shapes dataset of 3 cases of 3 images and a variants file of tiny U-Nets named `name` with the
+// extra options `options` (JSON members, may be empty).
+void writeTinyGrid(skipseg::testing::TemporaryDirectory& temporary,
+                   const std::vector<std::pair<std::string, std::string>>& variants) {
+  ASSERT_EQ(studyMain({"make-dataset", "shapes", "--cases", "3", "--slices", "3", "--output", temporary.file("shapes"),
+                       "--log-level", "warning"}),
+            0);
+  std::ofstream file(temporary.file("variants.json"));
+  file << "{\"variants\": [";
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    file << (v == 0 ? "" : ", ") << "{\"name\": \"" << variants[v].first
+         << "\", \"network\": \"unet\", \"options\": {\"base_features\": 4, \"depth\": 2, \"deep_supervision\": false"
+         << (variants[v].second.empty() ? "" : ", ") << variants[v].second << "}}";
+  }
+  file << "]}";
+}
+
 TEST(StudyAblate, TwoTinyVariantsRunEndToEndAndAnInterruptedGridResumes) {
   skipseg::testing::TemporaryDirectory temporary;
+  ASSERT_NO_FATAL_FAILURE(writeTinyGrid(temporary, {{"long-concat", ""}, {"no-long", "\"long_skips\": \"none\""}}));
   const std::string dataset = temporary.file("shapes");
-  ASSERT_EQ(studyMain({"make-dataset", "shapes", "--cases", "3", "--slices", "3", "--output", dataset, "--log-level",
-                       "warning"}),
-            0);
   const std::string variants = temporary.file("variants.json");
-  const std::string tiny = "\"base_features\": 4, \"depth\": 2, \"deep_supervision\": false";
-  std::ofstream(variants) << "{\"variants\": [{\"name\": \"long-concat\", \"network\": \"unet\", \"options\": {" << tiny
-                          << "}}, {\"name\": \"no-long\", \"network\": \"unet\", \"options\": {" << tiny
-                          << ", \"long_skips\": \"none\"}}]}";
   const std::string output = temporary.file("grid");
   const std::vector<std::string> arguments{"ablate",   dataset, "--variants",   variants, "--folds",      "3",
                                            "--epochs", "1",     "--iterations", "2",      "--batch-size", "2",
@@ -210,6 +224,8 @@ TEST(StudyAblate, TwoTinyVariantsRunEndToEndAndAnInterruptedGridResumes) {
   EXPECT_GT(concat["flops_per_patch"].get<double>(), 0.0);
   EXPECT_GT(concat["training_seconds"].get<double>(), 0.0);
   EXPECT_EQ(concat["held_out_cases"].size(), 1U);
+  EXPECT_EQ(concat["training_iterations"], 2);  // no wall-time budget: epochs x iterations
+  EXPECT_EQ(concat["budget_spent"], false);
   for (const auto& row : table["variants"]) {
     for (const char* label : {"disk", "square"}) {
       const double dice = row["labels"][label]["dice"].get<double>();
@@ -226,8 +242,8 @@ TEST(StudyAblate, TwoTinyVariantsRunEndToEndAndAnInterruptedGridResumes) {
   std::getline(csv, first);
   std::getline(csv, second);
   EXPECT_EQ(header,
-            "variant,network,parameters,flops_per_patch,training_seconds,inference_seconds,mean_dice,mean_hd95_mm,"
-            "dice_disk,hd95_mm_disk,dice_square,hd95_mm_square");
+            "variant,network,parameters,flops_per_patch,training_iterations,training_seconds,inference_seconds,"
+            "mean_dice,mean_hd95_mm,dice_disk,hd95_mm_disk,dice_square,hd95_mm_square");
   EXPECT_EQ(first.rfind("long-concat,unet,", 0), 0U) << first;
   EXPECT_FALSE(std::getline(csv, extra));
 
@@ -250,6 +266,52 @@ TEST(StudyAblate, TwoTinyVariantsRunEndToEndAndAnInterruptedGridResumes) {
   auto changed = arguments;
   changed[9] = "3";  // --iterations
   EXPECT_EQ(studyMain(changed), 6);
+}
+
+// A wall-time budget of a microsecond is spent by the first iteration of each variant: each reports
+// one training iteration instead of 2 x 3. A variant whose model and result are lost keeps its spent
+// budget on resume (its checkpoint's history ends there) and gives the same result; another budget,
+// or none, is refused on the same OUTPUT.
+TEST(StudyAblate, AWallTimeBudgetStopsEachVariantAndIsPartOfTheGridsSettings) {
+  skipseg::testing::TemporaryDirectory temporary;
+  ASSERT_NO_FATAL_FAILURE(
+      writeTinyGrid(temporary, {{"attention", "\"long_skips\": \"attention\""}, {"dense", "\"block\": \"dense\""}}));
+  const std::string dataset = temporary.file("shapes");
+  const std::string variants = temporary.file("variants.json");
+  const std::string output = temporary.file("grid");
+  std::vector<std::string> arguments{"ablate",   dataset, "--variants",   variants,  "--folds",          "3",
+                                     "--epochs", "2",     "--iterations", "3",       "--batch-size",     "2",
+                                     "--output", output,  "--log-level",  "warning", "--budget-seconds", "0.000001"};
+  ASSERT_EQ(studyMain(arguments), 0);
+  const auto table = skipseg::readJsonFile(output + "/ablation.json");
+  ASSERT_EQ(table["variants"].size(), 2U);
+  for (const auto& row : table["variants"]) {
+    EXPECT_EQ(row["training_iterations"], 1) << row["name"];
+    EXPECT_EQ(row["budget_spent"], true) << row["name"];
+    EXPECT_EQ(row["settings"]["budget_seconds"], 1e-6);
+  }
+  std::ifstream csv(output + "/ablation.csv");
+  std::string header, first;
+  std::getline(csv, header);
+  std::getline(csv, first);
+  EXPECT_EQ(first.rfind("attention,unet,", 0), 0U) << first;
+  const auto model = skipseg::readJsonFile(output + "/variants/dense/training_history.json");
+  ASSERT_EQ(model["history"].size(), 1U);
+  EXPECT_EQ(model["history"][0]["iterations"], 1);
+
+  const auto lost = skipseg::readJsonFile(output + "/variants/dense/result.json");
+  fs::remove(output + "/variants/dense/result.json");
+  fs::remove(output + "/variants/dense/model.ssm");
+  ASSERT_EQ(studyMain(arguments), 0);
+  const auto redone = skipseg::readJsonFile(output + "/variants/dense/result.json");
+  EXPECT_EQ(redone["training_iterations"], 1);
+  EXPECT_EQ(redone["labels"], lost["labels"]);
+
+  auto otherBudget = arguments;
+  otherBudget.back() = "0.5";
+  EXPECT_EQ(studyMain(otherBudget), 6);
+  const std::vector<std::string> noBudget(arguments.begin(), arguments.end() - 2);
+  EXPECT_EQ(studyMain(noBudget), 6);
 }
 
 TEST(StudyAblate, RefusesABadVariantsFileBeforeTraining) {

@@ -269,6 +269,13 @@ int runTraining(const cli::ParsedOptions& options) {
   if (epochs < 1 || iterations < 1 || options.integer("validation-iterations") < 1) {
     throw usageError("--epochs, --iterations and --validation-iterations must be at least 1");
   }
+  const double budgetSeconds = options.has("budget-seconds") ? options.number("budget-seconds") : 0.0;
+  if (options.has("budget-seconds") && !(budgetSeconds > 0)) {
+    throw usageError("--budget-seconds must be positive");
+  }
+  if (budgetSeconds > 0 && launch) {
+    throw usageError("--budget-seconds is not available for data-parallel training (each rank has its own clock)");
+  }
   const int torchThreads = static_cast<int>(options.integer("torch-threads"));
   if (torchThreads > 0) {
     at::set_num_threads(torchThreads);
@@ -346,6 +353,7 @@ int runTraining(const cli::ParsedOptions& options) {
   trainerOptions.communicator = communicator;
   trainerOptions.mixedPrecision = !options.flag("no-mixed-precision");
   trainerOptions.checkpointPath = (fs::path(output) / "checkpoint_latest.pt").string();
+  trainerOptions.budgetSeconds = budgetSeconds;
   spdlog::info(
       "training {} ({}) on {} cases, validating on {} (fold {}), patch {}, batch {}, {} epochs x {} "
       "iterations, {} on {}, seed {}{}",
@@ -426,6 +434,9 @@ int runTraining(const cli::ParsedOptions& options) {
                                 {"fold", foldName},
                                 {"epochs", trainer.completedEpochs()},
                                 {"iterations_per_epoch", iterations},
+                                {"iterations", trainer.completedIterations()},
+                                {"budget_seconds", budgetSeconds > 0 ? Json(budgetSeconds) : Json(nullptr)},
+                                {"budget_spent", trainer.budgetSpent()},
                                 {"optimizer", trainerOptions.optimizer},
                                 {"seed", seed},
                                 {"validation_dice", diceJson}};
@@ -478,6 +489,12 @@ cli::ProgramDescription trainProgramDescription() {
       .placeholder = "JSON";
   description.add("epochs", cli::ParameterKind::Integer, "Epochs to train.").defaultValue = "100";
   description.add("iterations", cli::ParameterKind::Integer, "Training batches per epoch.").defaultValue = "250";
+  description
+      .add("budget-seconds", cli::ParameterKind::Float,
+           "Wall-time budget: stop after the iteration at which this many seconds of training (validation "
+           "included, resumed runs summed) are spent, even inside an epoch; the model is written as at the "
+           "end. Not reproducible across machines or loads, unlike --epochs x --iterations.")
+      .placeholder = "S";
   description.add("validation-iterations", cli::ParameterKind::Integer, "Validation batches per epoch (pseudo Dice).")
       .defaultValue = "50";
   description.add("batch-size", cli::ParameterKind::Integer, "Batch size (0: the plans').").defaultValue = "0";

@@ -207,7 +207,7 @@ namespace skipseg::nn {
 namespace {
 
 TEST(Architecture, LongSkipsConcatenateAddOrAreLeftOut) {
-  const std::map<std::string, int64_t> decoderInputs = {{"concat", 8}, {"add", 4}, {"none", 4}};
+  const std::map<std::string, int64_t> decoderInputs = {{"concat", 8}, {"add", 4}, {"attention", 8}, {"none", 4}};
   for (const auto& [mode, inputs] : decoderInputs) {
     auto configuration = smallConfiguration("unet", 2);
     configuration["base_features"] = 4;
@@ -221,6 +221,60 @@ TEST(Architecture, LongSkipsConcatenateAddOrAreLeftOut) {
   auto configuration = smallConfiguration("unet", 2);
   configuration["long_skips"] = "gated";
   EXPECT_NE(errorOf([&] { createNetwork(configuration); }).find("\"long_skips\""), std::string::npos);
+}
+
+// With every gate's coefficients forced to 1 (psi's weights 0, bias 30: sigmoid(30) rounds to 1.0f),
+// an attention-gated U-Net is the concatenating U-Net with the same weights, bit for bit.
+TEST(Architecture, AttentionGatedLongSkipsWithOpenGatesAreTheConcatenatingUNet) {
+  auto configuration = smallConfiguration("unet", 2);
+  configuration["depth"] = 3;
+  auto concat = createNetwork(configuration);
+  configuration["long_skips"] = "attention";
+  auto gated = createNetwork(configuration);
+  EXPECT_EQ(createNetwork(gated->configuration())->configuration().at("long_skips"), "attention");
+  torch::NoGradGuard noGradients;
+  const auto concatParameters = concat->named_parameters();
+  for (auto& item : gated->named_parameters()) {
+    if (item.key().rfind("gates.", 0) != 0) {
+      item.value().copy_(concatParameters[item.key()]);
+    }
+  }
+  concat->eval();
+  gated->eval();
+  torch::manual_seed(3);
+  const auto input = torch::randn({2, 2, 16, 16});
+  EXPECT_FALSE(torch::allclose(gated->forward(input), concat->forward(input)));  // the gates act
+  int gates = 0;
+  for (auto& item : gated->named_parameters()) {
+    if (item.key().find("psi.weight") != std::string::npos) {
+      item.value().zero_();
+      ++gates;
+    } else if (item.key().find("psi.bias") != std::string::npos) {
+      item.value().fill_(30.0);
+    }
+  }
+  EXPECT_EQ(gates, 3);  // one gate per decoder level
+  EXPECT_TRUE(torch::equal(gated->forward(input), concat->forward(input)));
+}
+
+TEST(Architecture, DenseStagesConcatenateEveryEarlierUnitAndGrowByHalfTheFeatures) {
+  auto configuration = smallConfiguration("unet", 3);
+  configuration["block"] = "dense";
+  auto network = createNetwork(configuration);
+  EXPECT_EQ(network->configuration().at("blocks_per_stage"), 3);
+  auto parameters = network->named_parameters();
+  // Level 1 (8 features, growth 4): entry 4 -> 8, unit 1 reads 8, unit 2 reads 8 + 4, transition 16 -> 8.
+  EXPECT_EQ(parameters["encoder.1.0.conv.weight"].sizes().vec(), (std::vector<int64_t>{8, 4, 3, 3, 3}));
+  EXPECT_EQ(parameters["encoder.1.1.conv.weight"].sizes().vec(), (std::vector<int64_t>{4, 8, 3, 3, 3}));
+  EXPECT_EQ(parameters["encoder.1.2.conv.weight"].sizes().vec(), (std::vector<int64_t>{4, 12, 3, 3, 3}));
+  EXPECT_EQ(parameters["encoder.1.transition.conv.weight"].sizes().vec(), (std::vector<int64_t>{8, 16, 1, 1, 1}));
+  network->eval();
+  torch::NoGradGuard noGradients;
+  EXPECT_EQ(network->forward(torch::randn(inputShape(3, 8, 2, 1))).sizes().vec(), inputShape(3, 8, 3, 1));
+  EXPECT_EQ(createNetwork(network->configuration())->configuration(), network->configuration());
+  configuration["drop_path"] = 0.1;
+  const auto message = errorOf([&] { createNetwork(configuration); });
+  EXPECT_NE(message.find("\"drop_path\" needs \"block\": \"residual\" (got \"dense\")"), std::string::npos) << message;
 }
 
 }  // namespace

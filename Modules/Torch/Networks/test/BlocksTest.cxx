@@ -1,6 +1,7 @@
 // The building blocks behave as their documentation says: residual shortcuts, drop-path, token
 // reshaping, attention gates.
 #include "skipseg/nn/Initialization.h"
+#include "skipseg/nn/blocks/AttentionGate.h"
 #include "skipseg/nn/blocks/ConvNormAct.h"
 #include "skipseg/nn/blocks/DropPath.h"
 #include "skipseg/nn/blocks/PatchEmbedding.h"
@@ -91,6 +92,29 @@ TEST(SpatialChannelGate, KeepsShapeAndGatesWithinZeroToTwice) {
   EXPECT_EQ(output.sizes(), input.sizes());
   EXPECT_TRUE((output >= 0).all().item<bool>());
   EXPECT_TRUE((output <= 2 * input).all().item<bool>());
+}
+
+TEST(AttentionGate, GivesOneCoefficientInZeroToOnePerSkipVoxelAndKeepsTheSkipsShape) {
+  torch::manual_seed(13);  // the same weights and input in every run
+  AttentionGate gate(2, 6, 12, 3);
+  const auto skip = torch::randn({2, 6, 8, 10});
+  const auto gating = torch::randn({2, 12, 4, 5});
+  const auto alpha = gate->coefficients(skip, gating);
+  EXPECT_EQ(alpha.sizes().vec(), (std::vector<int64_t>{2, 1, 8, 10}));
+  EXPECT_TRUE(((alpha >= 0) & (alpha <= 1)).all().item<bool>());
+  const auto output = gate->forward(skip, gating);
+  EXPECT_EQ(output.sizes(), skip.sizes());
+  EXPECT_TRUE(torch::equal(output, skip * alpha));
+}
+
+TEST(AttentionGate, WithCoefficientsForcedToOnePassesTheSkipUnchanged) {
+  torch::manual_seed(14);
+  AttentionGate gate(3, 4, 8, 2);
+  torch::NoGradGuard noGradients;
+  gate->psi->weight.zero_();
+  gate->psi->bias.fill_(30.0);  // sigmoid(30) = 1 - 9e-14: 1.0f exactly
+  const auto skip = torch::randn({1, 4, 4, 6, 2});
+  EXPECT_TRUE(torch::equal(gate->forward(skip, torch::randn({1, 8, 2, 3, 1})), skip));
 }
 
 TEST(PatchEmbedding, TokensRoundTripToTheFeatureMap) {

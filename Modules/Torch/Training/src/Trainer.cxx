@@ -98,6 +98,8 @@ Json EpochRecord::toJson() const {
     dice.push_back(std::isnan(value) ? Json(nullptr) : Json(value));
   }
   return Json{{"epoch", epoch},
+              {"iterations", iterations},
+              {"budget_spent", budgetSpent},
               {"learning_rate", learningRate},
               {"training_loss", trainingLoss},
               {"validation_loss", validationLoss},
@@ -112,6 +114,8 @@ EpochRecord EpochRecord::fromJson(const Json& json) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   EpochRecord record;
   record.epoch = json.at("epoch").get<int>();
+  record.iterations = json.value("iterations", 0);  // absent before wall-time budgets: a full epoch
+  record.budgetSpent = json.value("budget_spent", false);
   record.learningRate = json.at("learning_rate").get<double>();
   record.trainingLoss = json.at("training_loss").get<double>();
   record.validationLoss = json.at("validation_loss").get<double>();
@@ -258,13 +262,33 @@ void Trainer::resume(const std::string& checkpointPath) {
   spdlog::info("resumed from {} after epoch {}", checkpointPath, history_.size());
 }
 
+long long Trainer::completedIterations() const {
+  long long total = 0;
+  for (const auto& record : history_) {
+    total += record.iterations > 0 ? record.iterations : options_.iterationsPerEpoch;
+  }
+  return total;
+}
+
 void Trainer::train(ProgressReporter& progress, const std::function<void(const EpochRecord&)>& onEpoch,
                     int stopAfterEpoch) {
-  for (int epoch = completedEpochs(); epoch < options_.epochs; ++epoch) {
+  if (options_.budgetSeconds > 0 && options_.communicator) {
+    // Each rank would read its own clock and stop at another iteration, leaving the others waiting.
+    throw usageError("a wall-time budget is not available for data-parallel training");
+  }
+  double secondsBefore = 0;
+  for (const auto& record : history_) {
+    secondsBefore += record.seconds;
+  }
+  for (int epoch = completedEpochs(); epoch < options_.epochs && !budgetSpent(); ++epoch) {
     if (stopAfterEpoch > 0 && epoch >= stopAfterEpoch) {
       break;
     }
-    EpochRecord record = runEpoch(epoch, progress);
+    EpochRecord record = runEpoch(epoch, progress, secondsBefore);
+    secondsBefore += record.seconds;
+    if (options_.budgetSeconds > 0 && secondsBefore >= options_.budgetSeconds) {
+      record.budgetSpent = true;  // also when validation spent it: the next epoch would overrun
+    }
     history_.push_back(record);
     const double waitShare = record.seconds > 0 ? 100.0 * record.dataWaitSeconds / record.seconds : 0.0;
     std::string dice;
@@ -281,7 +305,11 @@ void Trainer::train(ProgressReporter& progress, const std::function<void(const E
                 "s ({:.0f}% waiting for data{})",
                 record.epoch, options_.epochs, record.learningRate, record.trainingLoss, record.validationLoss,
                 record.pseudoDice, dice, record.seconds, waitShare, communication);
-    const bool last = epoch + 1 == options_.epochs;
+    if (record.budgetSpent) {
+      spdlog::info("wall-time budget of {:g} s spent after {} iterations of epoch {} ({} in all)",
+                   options_.budgetSeconds, record.iterations, record.epoch, completedIterations());
+    }
+    const bool last = epoch + 1 == options_.epochs || record.budgetSpent;
     if (!options_.checkpointPath.empty() && writesCheckpoints() &&
         (last || (options_.checkpointEvery > 0 && (epoch + 1) % options_.checkpointEvery == 0))) {
       saveCheckpoint(options_.checkpointPath);
@@ -305,7 +333,7 @@ double Trainer::meanOverRanks(double value) const {
   return sum.item<double>() / options_.communicator->worldSize();
 }
 
-EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress) {
+EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress, double secondsBefore) {
   const auto begin = std::chrono::steady_clock::now();
   const double communicationBefore = options_.communicator ? options_.communicator->blockedSeconds() : 0.0;
   EpochRecord record;
@@ -350,12 +378,19 @@ EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress) {
       throw internalError("epoch " + std::to_string(epoch + 1) + ": the loss is not finite; lower the learning rate");
     }
     lossSum += value;
+    record.iterations = i + 1;
     progress.update(static_cast<double>(i + 1) / options_.iterationsPerEpoch,
                     fmt::format("loss {:.4f}", lossSum / (i + 1)));
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    if (options_.budgetSeconds > 0 && secondsBefore + elapsed >= options_.budgetSeconds) {
+      record.budgetSpent = true;
+      break;
+    }
   }
+  // The loader prepared the rest of the epoch's batches; they are dropped (the next start() resets it).
   progress.finish();
   // Each rank's loss holds its own samples' cross-entropy (and the shared Dice): the mean is the global loss.
-  record.trainingLoss = meanOverRanks(lossSum / std::max(1, options_.iterationsPerEpoch));
+  record.trainingLoss = meanOverRanks(lossSum / std::max(1, record.iterations));
   record.dataWaitSeconds = state_->trainingLoader->waitSeconds() - waitBefore;
   validate(epoch, record);
   if (options_.communicator) {

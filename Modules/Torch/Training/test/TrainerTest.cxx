@@ -30,6 +30,14 @@ TrainerOptions quickOptions(int epochs) {
   return options;
 }
 
+// SGD, `iterations` per epoch: the settings of the exact-weights tests.
+TrainerOptions sgdOptions(int epochs, int iterations) {
+  TrainerOptions options = quickOptions(epochs);
+  options.iterationsPerEpoch = iterations;
+  options.optimizer = "sgd";
+  return options;
+}
+
 SamplingOptions quickSampling() {
   SamplingOptions sampling;
   sampling.patchSize = {16, 16, 16};
@@ -61,9 +69,7 @@ TEST(Trainer, ResumeGivesTheWeightsOfAnUninterruptedRun) {
   at::set_num_threads(1);
   auto cases = std::make_shared<std::vector<TrainingCase>>(testing::syntheticCases(3, 20, 3));
   skipseg::testing::TemporaryDirectory folder;
-  TrainerOptions options = quickOptions(4);
-  options.iterationsPerEpoch = 6;
-  options.optimizer = "sgd";
+  TrainerOptions options = sgdOptions(4, 6);
   options.checkpointEvery = 1;
 
   auto uninterrupted = seededNetwork(5);
@@ -90,6 +96,62 @@ TEST(Trainer, ResumeGivesTheWeightsOfAnUninterruptedRun) {
     EXPECT_TRUE(at::equal(item.value(), actual[item.key()])) << item.key();
   }
   EXPECT_EQ(whole.history().back().trainingLoss, resumed.history().back().trainingLoss);
+}
+
+// A budget of a nanosecond is spent by the first iteration: training stops after it, in the middle of
+// the first epoch, with the weights of exactly one step (those of a run of one-iteration epochs stopped
+// after its first epoch: the same batch, the same learning rate), and a resumed trainer adds nothing.
+TEST(Trainer, AWallTimeBudgetStopsAfterTheIterationThatSpentItAndStaysStoppedOnResume) {
+  at::set_num_threads(1);
+  auto cases = std::make_shared<std::vector<TrainingCase>>(testing::syntheticCases(3, 20, 3));
+  skipseg::testing::TemporaryDirectory folder;
+  TrainerOptions options = sgdOptions(3, 6);
+  options.checkpointEvery = 0;  // only the budget's stop writes one
+  options.checkpointPath = folder.file("checkpoint.pt");
+  options.budgetSeconds = 1e-9;
+  auto budgeted = seededNetwork(5);
+  Trainer trainer(budgeted, cases, cases, quickSampling(), options);
+  trainer.train(silentProgress());
+  ASSERT_EQ(trainer.completedEpochs(), 1);
+  EXPECT_EQ(trainer.history().front().iterations, 1);
+  EXPECT_TRUE(trainer.history().front().budgetSpent);
+  EXPECT_TRUE(trainer.budgetSpent());
+  EXPECT_EQ(trainer.completedIterations(), 1);
+  const auto record = EpochRecord::fromJson(trainer.history().front().toJson());
+  EXPECT_EQ(record.iterations, 1);
+  EXPECT_TRUE(record.budgetSpent);
+
+  auto reference = seededNetwork(5);
+  Trainer single(reference, cases, cases, quickSampling(), sgdOptions(3, 1));
+  single.train(silentProgress(), {}, /*stopAfterEpoch=*/1);
+  const auto expected = reference->named_parameters();
+  for (const auto& item : budgeted->named_parameters()) {
+    EXPECT_TRUE(at::equal(item.value(), expected[item.key()])) << item.key();
+  }
+
+  auto resumedNetwork = seededNetwork(99);
+  Trainer resumed(resumedNetwork, cases, cases, quickSampling(), options);
+  resumed.resume(options.checkpointPath);
+  resumed.train(silentProgress());
+  EXPECT_EQ(resumed.completedEpochs(), 1);
+  EXPECT_EQ(resumed.completedIterations(), 1);
+  for (const auto& item : resumedNetwork->named_parameters()) {
+    EXPECT_TRUE(at::equal(item.value(), expected[item.key()])) << item.key();
+  }
+}
+
+TEST(Trainer, AnUnspentWallTimeBudgetChangesNothing) {
+  at::set_num_threads(1);
+  auto cases = std::make_shared<std::vector<TrainingCase>>(testing::syntheticCases(3, 20, 3));
+  TrainerOptions options = quickOptions(2);
+  options.iterationsPerEpoch = 3;
+  options.budgetSeconds = 1e6;
+  Trainer trainer(seededNetwork(5), cases, cases, quickSampling(), options);
+  trainer.train(silentProgress());
+  ASSERT_EQ(trainer.completedEpochs(), 2);
+  EXPECT_EQ(trainer.completedIterations(), 6);
+  EXPECT_EQ(trainer.history().back().iterations, 3);
+  EXPECT_FALSE(trainer.budgetSpent());
 }
 
 TEST(Trainer, RefusesACheckpointOfAnotherNetwork) {

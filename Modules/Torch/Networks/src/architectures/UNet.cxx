@@ -78,7 +78,7 @@ UNet::UNet(const nlohmann::json& configuration, const std::string& architecture)
   const auto upsampleMode = reader.choice("upsample", "transposed", {"transposed", "interpolate"});
   deepSupervision_ = reader.boolean("deep_supervision", false);
   padInput_ = reader.boolean("pad_input", true);
-  longSkips_ = reader.choice("long_skips", "concat", {"concat", "add", "none"});
+  longSkips_ = reader.choice("long_skips", "concat", {"concat", "add", "attention", "none"});
   reader.rejectUnknownKeys();
   configuration_ = reader.resolved();
 
@@ -88,6 +88,9 @@ UNet::UNet(const nlohmann::json& configuration, const std::string& architecture)
   upsampling = register_module("upsampling", torch::nn::ModuleList());
   decoder = register_module("decoder", torch::nn::ModuleList());
   heads = register_module("heads", torch::nn::ModuleList());
+  if (longSkips_ == "attention") {
+    gates = register_module("gates", torch::nn::ModuleList());
+  }
   for (int64_t level = 0; level <= depth_; ++level) {
     const int64_t in = level == 0 ? inChannels : features[level - 1];
     const int64_t stride = (level == 0 || maxPool_) ? 1 : 2;
@@ -97,7 +100,12 @@ UNet::UNet(const nlohmann::json& configuration, const std::string& architecture)
   for (int64_t level = 0; level < depth_; ++level) {
     upsampling->push_back(Upsampling(dims, features[level + 1], features[level], upsampleMode));
     const int64_t firstBlock = (depth_ + 1 + (depth_ - 1 - level)) * stages.blocksPerStage;
-    const int64_t decoderInput = longSkips_ == "concat" ? 2 * features[level] : features[level];
+    const bool concatenated = longSkips_ == "concat" || longSkips_ == "attention";
+    const int64_t decoderInput = concatenated ? 2 * features[level] : features[level];
+    if (longSkips_ == "attention") {
+      gates->push_back(
+          AttentionGate(dims, features[level], features[level + 1], std::max<int64_t>(1, features[level] / 2)));
+    }
     decoder->push_back(ConvolutionStage(stages, decoderInput, features[level], 1, firstBlock, totalBlocks));
     if (level == 0 || deepSupervision_) {
       ConvolutionOptions head;
@@ -126,9 +134,12 @@ std::vector<torch::Tensor> UNet::run(const torch::Tensor& input, bool allScales)
   }
   std::vector<torch::Tensor> outputs;
   for (int64_t level = depth_ - 1; level >= 0; --level) {
-    const auto& skip = skips[level];
+    auto skip = skips[level];
+    if (longSkips_ == "attention") {
+      skip = gates->at<AttentionGateImpl>(level).forward(skip, x);  // gated by the coarser decoder features
+    }
     x = upsampling->at<UpsamplingImpl>(level).forward(x, spatialSize(skip));
-    if (longSkips_ == "concat") {
+    if (longSkips_ == "concat" || longSkips_ == "attention") {
       x = at::cat({skip, x}, 1);
     } else if (longSkips_ == "add") {
       x = x + skip;

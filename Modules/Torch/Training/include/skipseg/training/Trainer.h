@@ -9,6 +9,12 @@
 // a function of the epoch, so the checkpoint only needs the weights, the optimizer state (momentum
 // buffers, Adam moments), the epoch and the history. Same seed, same thread counts: same weights.
 //
+// A wall-time budget (TrainerOptions::budgetSeconds) stops training after the iteration at which the
+// time is spent, also in the middle of an epoch: that last epoch is recorded with the iterations it
+// did, validated and checkpointed, and a resumed trainer whose history ends in it trains no further.
+// The iterations such a run does depend on the machine and its load: only the iteration budget
+// (epochs x iterations) is reproducible.
+//
 // Data-parallel (options.communicator set): each rank draws its share of every global batch (the sampler's
 // shards), the Dice statistics are summed over the ranks in the forward pass, gradients are averaged with a
 // bucketed allreduce during the backward pass, and the initial weights are rank 0's. Every rank then takes
@@ -42,13 +48,18 @@ struct TrainerOptions {
   std::string device = "cpu";  ///< "cpu", "cuda", "cuda:1"
   bool mixedPrecision = true;  ///< bfloat16 autocast on CUDA (ignored on the CPU)
   std::string checkpointPath;  ///< where checkpoints go (a .pt file); empty: none
+  /// Wall-time budget in seconds, summed over the epochs' `seconds` (validation included) and over
+  /// resumed runs; 0: none (epochs x iterationsPerEpoch only). Not for data-parallel jobs.
+  double budgetSeconds = 0;
   /// The ranks of a data-parallel job; null: this process alone. SamplingOptions::batchSize is then the
   /// global batch and must be a multiple of the world size.
   std::shared_ptr<distributed::Communicator> communicator;
 };
 
 struct EpochRecord {
-  int epoch = 0;  ///< 1-based
+  int epoch = 0;             ///< 1-based
+  int iterations = 0;        ///< training batches done in this epoch (fewer than planned when the budget ran out)
+  bool budgetSpent = false;  ///< the wall-time budget ran out in this epoch: training stopped after it
   double learningRate = 0;
   double trainingLoss = 0;
   double validationLoss = 0;
@@ -77,11 +88,16 @@ class Trainer {
   void saveCheckpoint(const std::string& path) const;
 
   int completedEpochs() const { return static_cast<int>(history_.size()); }
+  /// Training batches done, over all epochs (resumed ones included).
+  long long completedIterations() const;
+  /// Whether training stopped because the wall-time budget was spent.
+  bool budgetSpent() const { return !history_.empty() && history_.back().budgetSpent; }
   const std::vector<EpochRecord>& history() const { return history_; }
   nn::SegmentationNetwork& network() { return *network_; }
 
  private:
-  EpochRecord runEpoch(int epoch, ProgressReporter& progress);
+  /// `secondsBefore`: the seconds of the earlier epochs, counted against the wall-time budget.
+  EpochRecord runEpoch(int epoch, ProgressReporter& progress, double secondsBefore);
   bool writesCheckpoints() const;
   double meanOverRanks(double value) const;
   void validate(int epoch, EpochRecord& record);

@@ -6,9 +6,11 @@
 // Inputs whose size is not divisible by 2^depth are zero-padded at the end of each axis and the
 // output cropped back ("pad_input", default true); with pad_input false they are refused.
 // "long_skips" chooses how the encoder's features reach the decoder: "concat" (the U-Net's
-// concatenation, default), "add" (summed with the upsampled features, as in LinkNet) or "none" (an
-// encoder-decoder without long skips); the ablations of skipseg-study compare them.
+// concatenation, default), "add" (summed with the upsampled features, as in LinkNet), "attention"
+// (concatenated after an additive attention gate driven by the coarser decoder features, as in
+// Attention U-Net) or "none" (an encoder-decoder without long skips); skipseg-study compares them.
 #include "skipseg/nn/SegmentationNetwork.h"
+#include "skipseg/nn/blocks/AttentionGate.h"
 #include "skipseg/nn/blocks/Convolution.h"
 #include "skipseg/nn/blocks/ConvolutionStage.h"
 #include "skipseg/nn/blocks/Upsampling.h"
@@ -39,6 +41,7 @@ class UNet : public SegmentationNetwork {
   torch::nn::ModuleList encoder{nullptr};
   torch::nn::ModuleList upsampling{nullptr};
   torch::nn::ModuleList decoder{nullptr};
+  torch::nn::ModuleList gates{nullptr};  ///< gates[l] on the skip of level l ("long_skips": "attention" only)
   torch::nn::ModuleList heads{nullptr};  ///< heads[0] at full resolution, heads[l] at decoder level l
 };
 
