@@ -3,6 +3,7 @@
 #include "skipseg/core/Error.h"
 
 #include <ATen/ATen.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -153,8 +154,8 @@ Batch PatchSampler::sample(std::uint64_t seed) const {
   return Batch{at::stack(images), at::stack(labels).to(at::kLong)};
 }
 
-BatchLoader::BatchLoader(const PatchSampler& sampler, int threads, int prefetch)
-    : sampler_(sampler), threadCount_(std::max(0, threads)), prefetch_(std::max(1, prefetch)) {
+BatchLoader::BatchLoader(const PatchSampler& sampler, int threads, int prefetch, bool pinMemory)
+    : sampler_(sampler), threadCount_(std::max(0, threads)), prefetch_(std::max(1, prefetch)), pinMemory_(pinMemory) {
   for (int t = 0; t < threadCount_; ++t) {
     workers_.emplace_back([this] { work(); });
   }
@@ -187,6 +188,20 @@ void BatchLoader::start(std::vector<std::uint64_t> seeds) {
   changed_.notify_all();
 }
 
+Batch BatchLoader::make(std::uint64_t seed) {
+  Batch batch = sampler_.sample(seed);
+  if (pinMemory_) {
+    try {
+      batch.image = batch.image.pin_memory();
+      batch.target = batch.target.pin_memory();
+    } catch (const c10::Error& error) {
+      pinMemory_ = false;  // e.g. no CUDA driver: the copies then simply wait
+      spdlog::warn("training batches stay in pageable memory: {}", oneLine(error.what_without_backtrace()));
+    }
+  }
+  return batch;
+}
+
 void BatchLoader::work() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
@@ -204,7 +219,7 @@ void BatchLoader::work() {
     Batch batch;
     std::exception_ptr failure;
     try {
-      batch = sampler_.sample(seed);
+      batch = make(seed);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -227,7 +242,7 @@ Batch BatchLoader::next() {
     if (nextToTake_ >= seeds_.size()) {
       throw internalError("batch loader: more batches taken than seeds given");
     }
-    batch = sampler_.sample(seeds_[nextToTake_++]);
+    batch = make(seeds_[nextToTake_++]);
   } else {
     std::unique_lock<std::mutex> lock(mutex_);
     if (nextToTake_ >= seeds_.size()) {

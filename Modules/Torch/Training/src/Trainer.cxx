@@ -4,11 +4,11 @@
 #include "skipseg/core/Error.h"
 #include "skipseg/core/Logging.h"
 #include "skipseg/distributed/GradientAverager.h"
+#include "skipseg/training/GradientClipping.h"
 #include "skipseg/training/Loss.h"
 
 #include <ATen/ATen.h>
 #include <ATen/autocast_mode.h>
-#include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adamw.h>
 #include <torch/optim/sgd.h>
 #include <torch/serialize/input-archive.h>
@@ -191,8 +191,11 @@ Trainer::Trainer(std::shared_ptr<nn::SegmentationNetwork> network,
   SamplingOptions validationSampling = sampling_;
   validationSampling.augmentation = AugmentationOptions::none();
   state_->validationSampler = std::make_unique<PatchSampler>(validation_, validationSampling);
-  state_->trainingLoader = std::make_unique<BatchLoader>(*state_->trainingSampler, options_.loaderThreads);
-  state_->validationLoader = std::make_unique<BatchLoader>(*state_->validationSampler, options_.loaderThreads);
+  const bool pinMemory = state_->device.is_cuda();
+  state_->trainingLoader =
+      std::make_unique<BatchLoader>(*state_->trainingSampler, options_.loaderThreads, 4, pinMemory);
+  state_->validationLoader =
+      std::make_unique<BatchLoader>(*state_->validationSampler, options_.loaderThreads, 4, pinMemory);
 }
 
 Trainer::~Trainer() = default;
@@ -354,7 +357,13 @@ EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress, double seco
   network_->train();
   const bool autocast = options_.mixedPrecision && state_->device.is_cuda();
   progress.start("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options_.epochs));
+  // The losses are summed where they are computed (in double, in order: the same sum as on the host).
+  // On a GPU the host reads the sum about once a second, not at every step, so that it can queue the
+  // next step while the device still computes (a read waits for the device).
+  const bool readEveryStep = !state_->device.is_cuda();
+  at::Tensor lossSumOnDevice = at::zeros({}, at::TensorOptions().dtype(at::kDouble).device(state_->device));
   double lossSum = 0;
+  auto lastRead = std::chrono::steady_clock::now();
   for (int i = 0; i < options_.iterationsPerEpoch; ++i) {
     Batch batch = state_->trainingLoader->next();
     const at::Tensor image = batch.image.to(state_->device, /*non_blocking=*/true);
@@ -370,19 +379,25 @@ EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress, double seco
       state_->gradientAverager->finish();
     }
     if (options_.gradientClip > 0) {
-      torch::nn::utils::clip_grad_norm_(network_->parameters(), options_.gradientClip);
+      clipGradientNorm(network_->parameters(), options_.gradientClip);
     }
     state_->optimizer->step();
-    const double value = loss.item<double>();
-    if (!std::isfinite(value)) {
-      throw internalError("epoch " + std::to_string(epoch + 1) + ": the loss is not finite; lower the learning rate");
-    }
-    lossSum += value;
+    lossSumOnDevice.add_(loss.detach().to(at::kDouble));
     record.iterations = i + 1;
-    progress.update(static_cast<double>(i + 1) / options_.iterationsPerEpoch,
-                    fmt::format("loss {:.4f}", lossSum / (i + 1)));
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    if (options_.budgetSeconds > 0 && secondsBefore + elapsed >= options_.budgetSeconds) {
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - begin).count();
+    const bool budgetSpent = options_.budgetSeconds > 0 && secondsBefore + elapsed >= options_.budgetSeconds;
+    const bool last = i + 1 == options_.iterationsPerEpoch || budgetSpent;
+    if (readEveryStep || last || std::chrono::duration<double>(now - lastRead).count() >= 1.0) {
+      lossSum = lossSumOnDevice.item<double>();
+      lastRead = now;
+      if (!std::isfinite(lossSum)) {
+        throw internalError("epoch " + std::to_string(epoch + 1) + ": the loss is not finite; lower the learning rate");
+      }
+      progress.update(static_cast<double>(i + 1) / options_.iterationsPerEpoch,
+                      fmt::format("loss {:.4f}", lossSum / (i + 1)));
+    }
+    if (budgetSpent) {
       record.budgetSpent = true;
       break;
     }

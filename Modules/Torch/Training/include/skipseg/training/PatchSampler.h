@@ -10,6 +10,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <map>
@@ -54,10 +55,12 @@ class PatchSampler {
 };
 
 /// Makes batches ahead of the network in `threads` background threads (0: in the caller's thread).
-/// Batch i of a sequence is sampler.sample(seeds[i]) whatever the thread count.
+/// Batch i of a sequence is sampler.sample(seeds[i]) whatever the thread count. With `pinMemory` (for a
+/// CUDA network) the batches are made in page-locked memory, so that their copy to the device does not
+/// hold up the host; where that is impossible they stay in ordinary memory.
 class BatchLoader {
  public:
-  BatchLoader(const PatchSampler& sampler, int threads, int prefetch = 4);
+  BatchLoader(const PatchSampler& sampler, int threads, int prefetch = 4, bool pinMemory = false);
   ~BatchLoader();
   BatchLoader(const BatchLoader&) = delete;
   BatchLoader& operator=(const BatchLoader&) = delete;
@@ -72,10 +75,12 @@ class BatchLoader {
  private:
   void work();
   void stopWorkers();
+  Batch make(std::uint64_t seed);
 
   const PatchSampler& sampler_;
   int threadCount_;
   int prefetch_;
+  std::atomic<bool> pinMemory_;
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable changed_;
