@@ -18,7 +18,7 @@ at::Tensor clipGradientNorm(const std::vector<at::Tensor>& parameters, double ma
     norms.push_back(gradient.detach().norm(2));
   }
   const at::Tensor total = norms.size() == 1 ? norms.front() : at::stack(norms).norm(2);
-  const at::Tensor factor = at::clamp(maxNorm / (total + 1e-6), c10::nullopt, 1.0);
+  const at::Tensor factor = at::clamp_max(maxNorm / (total + 1e-6), 1.0);
   for (at::Tensor& gradient : gradients) {
     gradient.detach().mul_(factor);
   }
