@@ -11,7 +11,9 @@
 #   (default: all = build test bench product; each call must fit 9 minutes: split the phases if needed)
 # Environment: SKIPSEG_GPU_DEPS (default .gpu-deps), SKIPSEG_GPU_BUILD (default build-gpu),
 #   SKIPSEG_GPU_JOBS (default nproc), SKIPSEG_GPU_TARGETS (default: everything the Torch-only build has),
-#   SKIPSEG_BENCH_VOLUME (default 244x202x224), SKIPSEG_BENCH_ARGS (extra benchmark flags).
+#   SKIPSEG_BENCH_VOLUME (default 244x202x224), SKIPSEG_BENCH_PATCH (64), SKIPSEG_BENCH_TILE_BATCHES
+#   ("1 4 16"), SKIPSEG_BENCH_ARGS (extra benchmark flags), SKIPSEG_TORCH_DIR (LibTorch's CMake folder;
+#   default: the python3 torch's).
 # Everything is printed (and, where $OUT is set, also written to $OUT/gpu-check.log); the script stops
 # at the first failing step with "gpu-check: FAILED: <step>".
 set -euo pipefail
@@ -57,7 +59,8 @@ print("torch", torch.__version__, "| CUDA", torch.version.cuda, "| available", t
 if torch.cuda.is_available():
     print("device 0:", torch.cuda.get_device_name(0), "capability", torch.cuda.get_device_capability(0))
 PY
-torch_dir=$(python3 -c 'import torch,os; print(os.path.join(torch.utils.cmake_prefix_path, "Torch"))')
+# SKIPSEG_TORCH_DIR: another LibTorch's CMake folder (a dry run of this script on a CPU machine).
+torch_dir=${SKIPSEG_TORCH_DIR:-$(python3 -c 'import torch,os; print(os.path.join(torch.utils.cmake_prefix_path, "Torch"))')}
 [ -f "$torch_dir/TorchConfig.cmake" ] || fail "no TorchConfig.cmake in $torch_dir"
 cxx11_abi=$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
 # PyTorch's wheels export statically linked copies of libstdc++'s std::filesystem (pytorch/pytorch#133437):
