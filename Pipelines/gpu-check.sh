@@ -320,6 +320,12 @@ PY
       "${train[@]}" --epochs 2 || fail "skipseg-train --device cuda"
       echo "skipseg-train, 2 epochs of 20 iterations on CUDA: $(( ($(date +%s%N) - started) / 1000000 )) ms wall"
       "${train[@]}" --epochs 3 --resume || fail "skipseg-train --resume"
+      step "skipseg-train on the GPU with float16 autocast and loss scaling"
+      "$product/bin/skipseg-train" "$e2e/plans.json" --configuration 3d_fullres --fold 0 --output "$e2e/train-fp16" \
+        --device cuda --iterations 20 --validation-iterations 2 --epochs 2 --mixed-precision float16 ||
+        fail "skipseg-train --mixed-precision float16"
+      python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["history"]; print("float16: loss", [round(r["training_loss"],4) for r in h], "skipped steps", [r.get("skipped_steps") for r in h])' \
+        "$e2e/train-fp16/training_history.json" || true
     else
       echo "gpu-check: $scan or $model missing: no end-to-end run"
     fi

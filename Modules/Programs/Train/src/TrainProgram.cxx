@@ -234,6 +234,9 @@ std::vector<training::TrainingCase> prepareCasesOnAllRanks(const planning::Datas
 int runTraining(const cli::ParsedOptions& options) {
   const auto launch = distributedLaunch(options);
   const bool leader = !launch || launch->rank == 0;  // writes the log, checkpoints, model and curves
+  if (options.flag("no-mixed-precision") && options.has("mixed-precision")) {
+    throw usageError("--no-mixed-precision and --mixed-precision contradict each other: give one");
+  }
   // The output folder first (milliseconds): refusing must not wait for the plans and the dataset.
   const bool replacing = claimOutputFolder(options.string("output"), options.flag("resume"), options.flag("overwrite"));
   const std::string plansPath = options.string("plans");
@@ -352,6 +355,7 @@ int runTraining(const cli::ParsedOptions& options) {
   trainerOptions.device = device;
   trainerOptions.communicator = communicator;
   trainerOptions.mixedPrecision = !options.flag("no-mixed-precision");
+  trainerOptions.mixedPrecisionType = options.string("mixed-precision");
   trainerOptions.checkpointPath = (fs::path(output) / "checkpoint_latest.pt").string();
   trainerOptions.budgetSeconds = budgetSeconds;
   spdlog::info(
@@ -438,6 +442,9 @@ int runTraining(const cli::ParsedOptions& options) {
                                 {"budget_seconds", budgetSeconds > 0 ? Json(budgetSeconds) : Json(nullptr)},
                                 {"budget_spent", trainer.budgetSpent()},
                                 {"optimizer", trainerOptions.optimizer},
+                                {"mixed_precision", trainerOptions.mixedPrecision && device.rfind("cuda", 0) == 0
+                                                        ? Json(trainerOptions.mixedPrecisionType)
+                                                        : Json("off")},
                                 {"seed", seed},
                                 {"validation_dice", diceJson}};
   trained.to(at::kCPU);
@@ -530,6 +537,11 @@ cli::ProgramDescription trainProgramDescription() {
                   "previous training's results first. Without it (and without --resume) such an OUTPUT is refused.");
   description.add("no-mixed-precision", cli::ParameterKind::Flag,
                   "On CUDA, train in float32 instead of bfloat16 autocast.");
+  auto& mixedPrecision = description.add(
+      "mixed-precision", cli::ParameterKind::Enumeration,
+      "Autocast type on CUDA: bfloat16, or float16 with loss scaling for GPUs without bfloat16 (V100, T4).");
+  mixedPrecision.choices = {"bfloat16", "float16"};
+  mixedPrecision.defaultValue = "bfloat16";
   description.add("cache", cli::ParameterKind::String, "Folder of the preprocessing cache (default OUTPUT/cache).")
       .placeholder = "DIR";
   description.add("distributed", cli::ParameterKind::Flag,

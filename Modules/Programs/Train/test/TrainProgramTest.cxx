@@ -140,6 +140,16 @@ TEST(TrainProgram, ResumeAndOverwriteTogetherAreAUsageError) {
   EXPECT_EQ(folder.listing(), "");
 }
 
+TEST(TrainProgram, MixedPrecisionTypeIsCheckedBeforeAnyWork) {
+  skipseg::testing::TemporaryDirectory folder;
+  const std::string plans = folder.file("plans.json"), run = folder.file("run");
+  EXPECT_EQ(trainMain({plans, "--output", run, "--mixed-precision", "float8", "--log-level", "off"}), 2);
+  EXPECT_EQ(
+      trainMain({plans, "--output", run, "--mixed-precision", "float16", "--no-mixed-precision", "--log-level", "off"}),
+      2);
+  EXPECT_EQ(folder.listing(), "");
+}
+
 TEST(TrainProgram, RefusesAFileThatIsNotAPlansFile) {
   skipseg::testing::TemporaryDirectory folder;
   writeJsonFile(folder.file("plans.json"), Json{{"format", "something-else"}});

@@ -5,6 +5,7 @@
 #include "skipseg/core/Logging.h"
 #include "skipseg/distributed/GradientAverager.h"
 #include "skipseg/training/GradientClipping.h"
+#include "skipseg/training/GradientScaler.h"
 #include "skipseg/training/Loss.h"
 
 #include <ATen/ATen.h>
@@ -24,20 +25,20 @@ namespace {
 
 constexpr std::uint64_t kTrainingStream = 0, kValidationStream = 1, kTorchStream = 2;
 
-// bfloat16 autocast for the forward pass on CUDA: half the memory traffic, and unlike float16 it needs
-// no loss scaling (same exponent range as float32).
+// Autocast for the forward pass on CUDA: bfloat16 (half the memory traffic, and unlike float16 it needs
+// no loss scaling: same exponent range as float32), or float16 with a GradientScaler.
 class CudaAutocast {
  public:
-  explicit CudaAutocast(bool enabled) : enabled_(enabled) {
+  CudaAutocast(bool enabled, at::ScalarType dtype) : enabled_(enabled) {
     if (!enabled_) {
       return;
     }
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
     at::autocast::set_autocast_enabled(at::kCUDA, true);
-    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+    at::autocast::set_autocast_dtype(at::kCUDA, dtype);
 #else
     at::autocast::set_enabled(true);
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_autocast_gpu_dtype(dtype);
 #endif
   }
   ~CudaAutocast() {
@@ -90,6 +91,9 @@ struct Trainer::State {
   std::unique_ptr<BatchLoader> trainingLoader, validationLoader;
   std::unique_ptr<distributed::GradientAverager> gradientAverager;  // data-parallel only
   DiceStatisticsSum diceStatisticsSum;                              // data-parallel only
+  bool autocast = false;                                            // CUDA and mixed precision
+  at::ScalarType autocastType = at::kBFloat16;
+  std::unique_ptr<GradientScaler> scaler;  // float16 autocast only
 };
 
 Json EpochRecord::toJson() const {
@@ -107,7 +111,8 @@ Json EpochRecord::toJson() const {
               {"dice_per_class", dice},
               {"seconds", seconds},
               {"data_wait_seconds", dataWaitSeconds},
-              {"communication_seconds", communicationSeconds}};
+              {"communication_seconds", communicationSeconds},
+              {"skipped_steps", skippedSteps}};
 }
 
 EpochRecord EpochRecord::fromJson(const Json& json) {
@@ -126,6 +131,7 @@ EpochRecord EpochRecord::fromJson(const Json& json) {
   record.seconds = json.at("seconds").get<double>();
   record.dataWaitSeconds = json.at("data_wait_seconds").get<double>();
   record.communicationSeconds = json.value("communication_seconds", 0.0);  // absent before data-parallel runs
+  record.skippedSteps = json.value("skipped_steps", 0);                    // absent before float16 training
   return record;
 }
 
@@ -146,6 +152,16 @@ Trainer::Trainer(std::shared_ptr<nn::SegmentationNetwork> network,
   }
   if (state_->device.is_cuda() && !at::hasCUDA()) {
     throw unsupported(options_.device, "CUDA is not available in this build or on this machine");
+  }
+  if (options_.mixedPrecisionType != "bfloat16" && options_.mixedPrecisionType != "float16") {
+    throw usageError("unknown mixed precision \"" + options_.mixedPrecisionType + "\" (bfloat16 or float16)");
+  }
+  state_->autocast = options_.mixedPrecision && state_->device.is_cuda();
+  if (options_.mixedPrecision && options_.mixedPrecisionType == "float16") {
+    state_->autocastType = at::kHalf;
+    // Also on the CPU (where there is no autocast): scaling by a power of two and back changes nothing
+    // there, which is what the tests check.
+    state_->scaler = std::make_unique<GradientScaler>();
   }
   network_->to(state_->device);
   if (const auto& communicator = options_.communicator) {
@@ -213,6 +229,9 @@ void Trainer::saveCheckpoint(const std::string& path) const {
   trainer["epochs"] = options_.epochs;
   trainer["batch_size"] = sampling_.batchSize;  // global: a resumed job may have another number of ranks
   trainer["network"] = network_->configuration();
+  if (state_->scaler) {
+    trainer["gradient_scaler"] = state_->scaler->toJson();
+  }
   Json history = Json::array();
   for (const auto& record : history_) {
     history.push_back(record.toJson());
@@ -244,6 +263,9 @@ void Trainer::resume(const std::string& checkpointPath) {
     }
     network_->load(modelArchive);
     state_->optimizer->load(optimizerArchive);
+    if (state_->scaler && trainer.contains("gradient_scaler")) {
+      state_->scaler->restore(trainer.at("gradient_scaler"));
+    }
   } catch (const c10::Error& error) {
     throw badInput(checkpointPath,
                    "not a readable SkipSeg checkpoint (" + oneLine(error.what_without_backtrace()) + ")");
@@ -355,7 +377,6 @@ EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress, double seco
   const double waitBefore = state_->trainingLoader->waitSeconds();
   state_->trainingLoader->start(seeds);
   network_->train();
-  const bool autocast = options_.mixedPrecision && state_->device.is_cuda();
   progress.start("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options_.epochs));
   // The losses are summed where they are computed (in double, in order: the same sum as on the host).
   // On a GPU the host reads the sum about once a second, not at every step, so that it can queue the
@@ -371,17 +392,26 @@ EpochRecord Trainer::runEpoch(int epoch, ProgressReporter& progress, double seco
     state_->optimizer->zero_grad();
     at::Tensor loss;
     {
-      CudaAutocast guard(autocast);
+      CudaAutocast guard(state_->autocast, state_->autocastType);
       loss = deepSupervisionLoss(network_->forwardDeepSupervision(image), target, state_->diceStatisticsSum);
     }
-    loss.backward();
+    (state_->scaler ? state_->scaler->scale(loss) : loss).backward();
     if (state_->gradientAverager) {
       state_->gradientAverager->finish();
     }
-    if (options_.gradientClip > 0) {
-      clipGradientNorm(network_->parameters(), options_.gradientClip);
+    // float16: gradients that overflowed (the same on every rank, they are averaged) skip the step.
+    const bool finite = !state_->scaler || state_->scaler->unscale(network_->parameters());
+    if (finite) {
+      if (options_.gradientClip > 0) {
+        clipGradientNorm(network_->parameters(), options_.gradientClip);
+      }
+      state_->optimizer->step();
+    } else {
+      ++record.skippedSteps;
     }
-    state_->optimizer->step();
+    if (state_->scaler) {
+      state_->scaler->update(finite);
+    }
     lossSumOnDevice.add_(loss.detach().to(at::kDouble));
     record.iterations = i + 1;
     const auto now = std::chrono::steady_clock::now();
@@ -432,7 +462,7 @@ void Trainer::validate(int epoch, EpochRecord& record) {
     const at::Tensor target = batch.target.to(state_->device);
     at::Tensor logits;
     {
-      CudaAutocast guard(options_.mixedPrecision && state_->device.is_cuda());
+      CudaAutocast guard(state_->autocast, state_->autocastType);
       logits = network_->forward(image);
     }
     lossSum += diceCrossEntropyLoss(logits, target, state_->diceStatisticsSum).item<double>();

@@ -1,6 +1,7 @@
 // Training reaches a high Dice on a synthetic task, and a resumed run ends with exactly the weights of
 // an uninterrupted one.
 #include "TinyNetwork.h"
+#include "skipseg/core/Error.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 #include "skipseg/training/Trainer.h"
 
@@ -63,6 +64,47 @@ TEST(Trainer, ReachesAHighDiceOnHeldOutSyntheticCases) {
   EXPECT_GT(dice[0], 0.9);
   EXPECT_GT(dice[1], 0.9);
   EXPECT_GT(trainer.history().back().pseudoDice, 0.8);
+}
+
+// float16 mode's loss scaling multiplies the loss by a power of two and divides the gradients by it:
+// without autocast (the CPU) that must leave training bit for bit as it was, resumed runs included (the
+// scaler's state travels in the checkpoint).
+TEST(Trainer, Float16LossScalingChangesNothingWithoutAutocastAndResumesExactly) {
+  at::set_num_threads(1);
+  auto cases = std::make_shared<std::vector<TrainingCase>>(testing::syntheticCases(3, 20, 3));
+  skipseg::testing::TemporaryDirectory folder;
+  TrainerOptions plain = sgdOptions(3, 5);
+  auto reference = seededNetwork(5);
+  Trainer(reference, cases, cases, quickSampling(), plain).train(silentProgress());
+
+  TrainerOptions scaled = plain;
+  scaled.mixedPrecisionType = "float16";
+  scaled.checkpointEvery = 1;
+  scaled.checkpointPath = folder.file("checkpoint.pt");
+  {
+    Trainer first(seededNetwork(5), cases, cases, quickSampling(), scaled);
+    first.train(silentProgress(), {}, /*stopAfterEpoch=*/1);
+  }
+  auto network = seededNetwork(99);
+  Trainer resumed(network, cases, cases, quickSampling(), scaled);
+  resumed.resume(scaled.checkpointPath);
+  resumed.train(silentProgress());
+  ASSERT_EQ(resumed.completedEpochs(), 3);
+  for (const auto& record : resumed.history()) EXPECT_EQ(record.skippedSteps, 0) << record.epoch;
+  const auto expected = reference->named_parameters();
+  const auto actual = network->named_parameters();
+  for (const auto& item : expected) {
+    EXPECT_TRUE(at::equal(item.value(), actual[item.key()])) << item.key();
+  }
+
+  scaled.mixedPrecisionType = "float8";
+  try {
+    Trainer(seededNetwork(5), cases, cases, quickSampling(), scaled);
+    FAIL() << "float8 accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ExitCode::Usage);
+    EXPECT_NE(std::string(error.what()).find("float8"), std::string::npos) << error.what();
+  }
 }
 
 TEST(Trainer, ResumeGivesTheWeightsOfAnUninterruptedRun) {

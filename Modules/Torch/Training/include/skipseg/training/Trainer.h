@@ -1,8 +1,8 @@
 #pragma once
 // The training loop: batches from background threads, Dice + cross-entropy with deep supervision, SGD
 // with Nesterov momentum and polynomial learning-rate decay (or AdamW), gradient clipping, bfloat16
-// autocast on CUDA, a pseudo-Dice on validation patches every epoch, checkpoints every N epochs and at
-// the end, and an exact resume.
+// (or loss-scaled float16) autocast on CUDA, a pseudo-Dice on validation patches every epoch, checkpoints every N
+// epochs and at the end, and an exact resume.
 //
 // Why the resume is exact: every random draw of an epoch is derived from (seed, epoch, iteration) --
 // batches via batchSeed(), Torch's generator re-seeded at each epoch start -- and the learning rate is
@@ -46,7 +46,9 @@ struct TrainerOptions {
   int loaderThreads = 2;       ///< background threads making batches; 0: in the training thread
   int checkpointEvery = 10;    ///< epochs; the last epoch is always saved
   std::string device = "cpu";  ///< "cpu", "cuda", "cuda:1"
-  bool mixedPrecision = true;  ///< bfloat16 autocast on CUDA (ignored on the CPU)
+  bool mixedPrecision = true;  ///< autocast on CUDA (ignored on the CPU)
+  /// "bfloat16", or "float16" with loss scaling (GradientScaler) for GPUs without bfloat16.
+  std::string mixedPrecisionType = "bfloat16";
   std::string checkpointPath;  ///< where checkpoints go (a .pt file); empty: none
   /// Wall-time budget in seconds, summed over the epochs' `seconds` (validation included) and over
   /// resumed runs; 0: none (epochs x iterationsPerEpoch only). Not for data-parallel jobs.
@@ -68,6 +70,7 @@ struct EpochRecord {
   double seconds = 0;
   double dataWaitSeconds = 0;       ///< time the training loop waited for batches
   double communicationSeconds = 0;  ///< time blocked in collectives (data-parallel jobs; rank 0's)
+  int skippedSteps = 0;             ///< float16: steps skipped because the scaled gradients overflowed
   Json toJson() const;
   static EpochRecord fromJson(const Json& json);
 };
