@@ -66,7 +66,11 @@ cxx11_abi=$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI)
 # PyTorch's wheels export statically linked copies of libstdc++'s std::filesystem (pytorch/pytorch#133437):
 # the cause of the model-I/O crashes; SkipSeg links the C++ runtime first (Documentation/GPU.md).
 torch_cpu=$(python3 -c 'import torch,os; print(os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so"))')
-echo "std::filesystem symbols exported by $torch_cpu: $(nm -D --defined-only "$torch_cpu" 2>/dev/null | grep -c St10filesystem || true)"
+if command -v nm >/dev/null && [ -f "$torch_cpu" ]; then
+  echo "std::filesystem symbols exported by $torch_cpu: $(nm -D --defined-only "$torch_cpu" | grep -c St10filesystem || true)"
+else
+  echo "gpu-check: cannot count the std::filesystem symbols of $torch_cpu (no nm, or no such file)"
+fi
 cuda_available=$(python3 -c 'import torch; print(int(torch.cuda.is_available()))')
 if [ -z "${TORCH_CUDA_ARCH_LIST:-}" ] && [ "$cuda_available" = 1 ]; then
   # Torch's CMake otherwise probes the GPU to pick architectures; only host code is compiled here anyway.
