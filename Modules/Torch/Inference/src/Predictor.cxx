@@ -75,16 +75,16 @@ std::string contractDifference(const ModelDescription& first, const ModelDescrip
   return "";
 }
 
-/// Softmax over the class axis of [1, K, s0, ...], in place, slab by slab along s0 so that only a
-/// slab-sized temporary exists next to the volume.
-/// A forward pass ran out of device memory: with an automatic tile batch the prediction is retried with
-/// half the batch; with the user's it ends with this (one) error.
+/// A forward pass ran out of device memory: with an automatic tile batch on CUDA the prediction is
+/// retried with half the batch; otherwise it ends with this (one) error.
 struct OutOfDeviceMemory : Error {
   using Error::Error;
 };
 
 constexpr int kCudaTileBatchCeiling = 32;
 
+/// Softmax over the class axis of [1, K, s0, ...], in place, slab by slab along s0 so that only a
+/// slab-sized temporary exists next to the volume.
 void softmaxOverClassesInPlace(at::Tensor& scores) {
   const int64_t extent = scores.size(2);
   const int64_t slab = std::max<int64_t>(1, extent / 8);
@@ -344,9 +344,9 @@ VoxelBuffer Predictor::predictProbabilities(const VoxelBuffer& input, ProgressRe
                                             &impl_->statistics);
           }
         } catch (const OutOfDeviceMemory&) {
-          // Only an automatic batch is SkipSeg's to change (blendInto is used on the CPU only, so nothing
-          // was written); the user's choice stands and its error says what to do.
-          if (impl_->options.tileBatch > 0 || window.tileBatch == 1) {
+          // Only an automatic batch on CUDA is SkipSeg's to change (blendInto is used on the CPU only, so
+          // nothing was written yet); the user's choice stands and its error says what to do.
+          if (impl_->options.tileBatch > 0 || window.tileBatch == 1 || !impl_->device.is_cuda()) {
             throw;
           }
           impl_->chosenTileBatches[index] = window.tileBatch / 2;
