@@ -40,13 +40,24 @@ std::string referencesAndNames(const std::string& file) {
       .standardOutput;
 }
 
-TEST(SegmentDicomOutputs, DicomSeriesGivesSegAndRtStructReferencingIt) {
-  SKIPSEG_REQUIRE_DCMTK();
-  SKIPSEG_REQUIRE_SHARED_DATA(shared, "totalsegmentator/example_ct_dicom");
-  SKIPSEG_REQUIRE_FIXTURE(model, "nnunet_v2_plain3d");
+// The shared CT series copied with its UIDs restored (SEG and RTSTRUCT must reference them) into
+// FOLDER/ct, and the nnU-Net fixture model.
+class SegmentDicomOutputsFromSeries : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SKIPSEG_REQUIRE_DCMTK();
+    SKIPSEG_REQUIRE_SHARED_DATA(shared, "totalsegmentator/example_ct_dicom");
+    SKIPSEG_REQUIRE_FIXTURE(nnunet, "nnunet_v2_plain3d");
+    model = nnunet;
+    series = skipseg::testing::copyDicomSeriesWithUids(shared, folder.file("ct"));
+    ASSERT_FALSE(series.empty());
+  }
+
   TemporaryDirectory folder;
-  const std::string series = skipseg::testing::copyDicomSeriesWithUids(shared, folder.file("series"));
-  ASSERT_FALSE(series.empty());
+  std::string model, series;
+};
+
+TEST_F(SegmentDicomOutputsFromSeries, DicomSeriesGivesSegAndRtStructReferencingIt) {
   const int code = skipseg::programs::segmentMain(
       {"--input", series, "--model", model, "--output", folder.file("out/labels.nii.gz"), "--threads", "2", "--overlap",
        "0", "--output-dicom-seg", folder.file("out/labels.seg.dcm"), "--output-rtstruct",
@@ -67,13 +78,7 @@ TEST(SegmentDicomOutputs, DicomSeriesGivesSegAndRtStructReferencingIt) {
   }
 }
 
-TEST(SegmentDicomOutputs, ScanConvertedFromTheSeriesReferencesItWithReferenceSeries) {
-  SKIPSEG_REQUIRE_DCMTK();
-  SKIPSEG_REQUIRE_SHARED_DATA(shared, "totalsegmentator/example_ct_dicom");
-  SKIPSEG_REQUIRE_FIXTURE(model, "nnunet_v2_plain3d");
-  TemporaryDirectory folder;
-  const std::string series = skipseg::testing::copyDicomSeriesWithUids(shared, folder.file("series"));
-  ASSERT_FALSE(series.empty());
+TEST_F(SegmentDicomOutputsFromSeries, ScanConvertedFromTheSeriesReferencesItWithReferenceSeries) {
   const auto read = skipseg::io::readImage(series);
   skipseg::io::writeImage(read.image, folder.file("ct.nii.gz"));
   const int code = skipseg::programs::segmentMain({"--input", folder.file("ct.nii.gz"), "--model", model, "--output",
@@ -87,13 +92,7 @@ TEST(SegmentDicomOutputs, ScanConvertedFromTheSeriesReferencesItWithReferenceSer
       read.info.dicomSource->studyInstanceUid + " " + read.info.dicomSource->seriesInstanceUid + " liver spleen\n");
 }
 
-TEST(SegmentDicomOutputs, BatchWritesEachDicomCasesObjectsBesideItsLabels) {
-  SKIPSEG_REQUIRE_DCMTK();
-  SKIPSEG_REQUIRE_SHARED_DATA(shared, "totalsegmentator/example_ct_dicom");
-  SKIPSEG_REQUIRE_FIXTURE(model, "nnunet_v2_plain3d");
-  TemporaryDirectory folder;
-  const std::string series = skipseg::testing::copyDicomSeriesWithUids(shared, folder.file("ct"));
-  ASSERT_FALSE(series.empty());
+TEST_F(SegmentDicomOutputsFromSeries, BatchWritesEachDicomCasesObjectsBesideItsLabels) {
   const auto run = runProgram("skipseg-batch", {"--model", model, "--input", series, "--output-dir", folder.file("out"),
                                                 "--threads", "2", "--overlap", "0", "--dicom-seg", "--rtstruct"});
   ASSERT_EQ(run.exitCode, 0) << run.standardError;
