@@ -5,6 +5,7 @@
 #include "skipseg/core/Progress.h"
 #include "skipseg/model/SkipSegModelFile.h"
 #include "skipseg/programs/TrainProgram.h"
+#include "skipseg/testing/RunProgram.h"
 #include "skipseg/testing/TemporaryDirectory.h"
 
 #include <gtest/gtest.h>
@@ -142,11 +143,17 @@ TEST(TrainProgram, ResumeAndOverwriteTogetherAreAUsageError) {
 
 TEST(TrainProgram, MixedPrecisionTypeIsCheckedBeforeAnyWork) {
   skipseg::testing::TemporaryDirectory folder;
-  const std::string plans = folder.file("plans.json"), run = folder.file("run");
-  EXPECT_EQ(trainMain({plans, "--output", run, "--mixed-precision", "float8", "--log-level", "off"}), 2);
-  EXPECT_EQ(
-      trainMain({plans, "--output", run, "--mixed-precision", "float16", "--no-mixed-precision", "--log-level", "off"}),
-      2);
+  const std::string plans = folder.file("plans.json"), run = folder.file("run");  // neither exists
+  const auto unknown =
+      skipseg::testing::runProgram("skipseg-train", {plans, "--output", run, "--mixed-precision", "float8"});
+  EXPECT_EQ(unknown.exitCode, 2);
+  EXPECT_NE(unknown.standardError.find("float8"), std::string::npos) << unknown.standardError;
+  const auto both = skipseg::testing::runProgram(
+      "skipseg-train", {plans, "--output", run, "--mixed-precision", "float16", "--no-mixed-precision"});
+  EXPECT_EQ(both.exitCode, 2);
+  EXPECT_NE(both.standardError.find("--no-mixed-precision and --mixed-precision contradict each other"),
+            std::string::npos)
+      << both.standardError;
   EXPECT_EQ(folder.listing(), "");
 }
 
