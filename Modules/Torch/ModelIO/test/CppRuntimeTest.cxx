@@ -2,6 +2,11 @@
 // copies of libstdc++'s filesystem functions (pytorch/pytorch#133437); if they won the dynamic linker's
 // lookup, saving a model or removing a folder would run two mixed implementations (it crashed with
 // PyTorch 2.11). SkipSeg links the C++ runtime ahead of LibTorch (CMake/SkipSegDependencies.cmake).
+// This program also links libskipseg_filesystem_standin where LibTorch sits, ahead of libstdc++: a
+// library exporting its own remove_all that removes nothing, so the tests fail on any machine if the
+// link order is lost.
+#include "skipseg/testing/TemporaryDirectory.h"
+
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +14,7 @@
 #include <link.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -55,7 +61,29 @@ TEST(CppRuntime, IsSearchedBeforeLibTorch) {
   EXPECT_LT(runtime, firstTorch) << objects[firstTorch] << " is searched before " << objects[runtime];
 }
 
+bool standInLoaded() {
+  for (const auto& object : loadedObjectsInSearchOrder()) {
+    if (object.find("libskipseg_filesystem_standin") != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+TEST(CppRuntime, RemovingAFolderWorksWhereAnotherLibraryExportsRemoveAll) {
+  ASSERT_TRUE(standInLoaded()) << "the stand-in library is not loaded: this test would prove nothing";
+  (void)at::ones({1});
+  skipseg::testing::TemporaryDirectory scratch;
+  const std::filesystem::path folder = scratch.file("tree");
+  std::filesystem::create_directories(folder / "inner");
+  std::ofstream(folder / "inner" / "file.txt") << "x";
+  std::error_code error;
+  EXPECT_EQ(std::filesystem::remove_all(folder, error), 3u) << error.message();
+  EXPECT_FALSE(error) << error.message();
+  EXPECT_FALSE(std::filesystem::exists(folder));
+}
+
 TEST(CppRuntime, FilesystemFunctionsComeFromTheCppRuntimeEvenWhereLibTorchExportsCopies) {
+  ASSERT_TRUE(standInLoaded());
   // Both string ABIs: the functions std::filesystem::remove_all and temp_directory_path use inside.
   const std::vector<std::string> symbols{
       "_ZNSt10filesystem10remove_allERKNS_7__cxx114pathERSt10error_code",
